@@ -106,7 +106,7 @@ func (a *Activity) Validate() error {
 		return fmt.Errorf("analyze: Activity.O = %d, want >= 2 (fixate plus at least one choice)", a.O)
 	}
 	lens := []struct {
-		name     string
+		name      string
 		got, want int
 	}{
 		{"Steps", len(a.Steps), a.N},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-
 )
 
 // PsychPoint is one point of a psychometric curve: the trials at one
