@@ -1,0 +1,200 @@
+package data
+
+import (
+	"fmt"
+	"math"
+)
+
+// Batch is one training batch, time-major like the tutorial's PyTorch code.
+type Batch struct {
+	SeqLen, BatchSize, ObsDim int
+	// Inputs is (SeqLen, BatchSize, ObsDim) row-major: index (t*BatchSize+b)*ObsDim+i.
+	Inputs []float32
+	// Targets is (SeqLen, BatchSize): index t*BatchSize+b, the correct action.
+	Targets []int32
+	// Mask is (SeqLen, BatchSize): 1 on real trial rows, 0 on padding. Only a
+	// trial-aligned Dataset fills it; it is nil for the default stream mode,
+	// where every row is real.
+	Mask []float32
+}
+
+// NewBatch allocates a zeroed batch of the given shape (Mask nil). It panics
+// if a size is not positive.
+func NewBatch(batchSize, seqLen, obsDim int) *Batch {
+	if batchSize <= 0 || seqLen <= 0 || obsDim <= 0 {
+		panic(fmt.Sprintf("data: NewBatch(%d, %d, %d): sizes must be > 0", batchSize, seqLen, obsDim))
+	}
+	return &Batch{
+		SeqLen: seqLen, BatchSize: batchSize, ObsDim: obsDim,
+		Inputs:  make([]float32, seqLen*batchSize*obsDim),
+		Targets: make([]int32, seqLen*batchSize),
+	}
+}
+
+// Dataset is NeuroGym's ngym.Dataset batch generator (spec section 4) with
+// one independent, deterministically seeded environment per batch column:
+// column i's environment is NewPerceptualDecisionMaking(cfg,
+// DeriveSeed(seed, "train-task", i)), so column i carries exactly that
+// environment's trials back to back.
+//
+// Stream-and-cut semantics: a cache of C = (1 + floor(c0/L))*L rows per column
+// with c0 = 1e5/(obs_dim+1)/B is filled with whole trials back to back (the
+// last one cut at C); each Next serves the next window of L rows; when a
+// window's end would be >= C the cache is refilled first and the window starts
+// at row 0. Trials can therefore be split across calls. The cache is filled
+// once by NewDataset.
+//
+// A Dataset is not safe for concurrent use.
+type Dataset struct {
+	cfg      PDMConfig
+	envs     []*PerceptualDecisionMaking
+	b, l     int
+	obsDim   int
+	cacheLen int
+	aligned  bool
+	start    int       // next window start (stream mode)
+	inputs   []float32 // (C, B, obsDim)
+	targets  []int32   // (C, B)
+	scratch  Trial
+}
+
+// NewDataset returns the stream-and-cut batch generator for cfg with
+// batchSize columns and windows of seqLen rows. Errors: invalid cfg, or
+// batchSize/seqLen <= 0.
+func NewDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, error) {
+	d, err := newDataset(cfg, batchSize, seqLen, seed)
+	if err != nil {
+		return nil, err
+	}
+	c0 := 1e5 / float64(d.obsDim+1) / float64(batchSize)
+	d.cacheLen = int((1 + pyFloorDiv(c0, float64(seqLen))) * float64(seqLen))
+	d.inputs = make([]float32, d.cacheLen*batchSize*d.obsDim)
+	d.targets = make([]int32, d.cacheLen*batchSize)
+	d.fill()
+	return d, nil
+}
+
+// NewTrialAlignedDataset returns a generator that is NOT NeuroGym's: every
+// Next gives each column one whole new trial starting at row 0, padded with
+// zero inputs and target 0 up to seqLen, and sets Batch.Mask to 1 on the
+// trial's rows and 0 on padding. Column seeding is as in NewDataset. seqLen
+// must be at least cfg.MaxSteps() (error otherwise).
+func NewTrialAlignedDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, error) {
+	d, err := newDataset(cfg, batchSize, seqLen, seed)
+	if err != nil {
+		return nil, err
+	}
+	if m := cfg.MaxSteps(); m > seqLen {
+		if m == math.MaxInt {
+			return nil, fmt.Errorf("seq_len = %d: trial-aligned batches need bounded trials, but the timing is unbounded", seqLen)
+		}
+		return nil, fmt.Errorf("seq_len = %d: trial-aligned batches need seq_len >= the longest trial, %d steps", seqLen, m)
+	}
+	d.aligned = true
+	return d, nil
+}
+
+func newDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, error) {
+	if batchSize <= 0 {
+		return nil, fmt.Errorf("batch_size = %d: must be > 0", batchSize)
+	}
+	if seqLen <= 0 {
+		return nil, fmt.Errorf("seq_len = %d: must be > 0", seqLen)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d := &Dataset{cfg: cfg, b: batchSize, l: seqLen, obsDim: cfg.ObsDim()}
+	d.envs = make([]*PerceptualDecisionMaking, batchSize)
+	for i := range d.envs {
+		e, err := NewPerceptualDecisionMaking(cfg, DeriveSeed(seed, "train-task", i))
+		if err != nil {
+			return nil, err
+		}
+		d.envs[i] = e
+	}
+	return d, nil
+}
+
+// CacheLen returns the cache length C in rows (0 for a trial-aligned Dataset).
+func (d *Dataset) CacheLen() int { return d.cacheLen }
+
+// BatchSize returns the number of columns B.
+func (d *Dataset) BatchSize() int { return d.b }
+
+// SeqLen returns the window length L.
+func (d *Dataset) SeqLen() int { return d.l }
+
+// ObsDim returns the observation length.
+func (d *Dataset) ObsDim() int { return d.obsDim }
+
+// fill refills the whole cache, column by column, with whole trials back to
+// back; the last trial of each column is cut at C.
+func (d *Dataset) fill() {
+	B, O := d.b, d.obsDim
+	for i, env := range d.envs {
+		row := 0
+		for row < d.cacheLen {
+			tr := &d.scratch
+			env.fillTrial(tr)
+			n := min(tr.T, d.cacheLen-row)
+			for t := 0; t < n; t++ {
+				dst := ((row+t)*B + i) * O
+				copy(d.inputs[dst:dst+O], tr.Ob[t*O:(t+1)*O])
+				d.targets[(row+t)*B+i] = int32(tr.Gt[t])
+			}
+			row += n
+		}
+	}
+	d.start = 0
+}
+
+// Next fills dst with the next batch: Inputs (L, B, obs_dim), Targets (L, B),
+// and in trial-aligned mode Mask (L, B). dst's shape fields are set and its
+// slices are allocated only if nil or too short, so a reused dst makes Next
+// allocation-free.
+func (d *Dataset) Next(dst *Batch) {
+	B, L, O := d.b, d.l, d.obsDim
+	dst.SeqLen, dst.BatchSize, dst.ObsDim = L, B, O
+	if cap(dst.Inputs) < L*B*O {
+		dst.Inputs = make([]float32, L*B*O)
+	}
+	dst.Inputs = dst.Inputs[:L*B*O]
+	if cap(dst.Targets) < L*B {
+		dst.Targets = make([]int32, L*B)
+	}
+	dst.Targets = dst.Targets[:L*B]
+	if d.aligned {
+		d.nextAligned(dst)
+		return
+	}
+	if d.start+L >= d.cacheLen {
+		d.fill()
+	}
+	s := d.start
+	copy(dst.Inputs, d.inputs[s*B*O:(s+L)*B*O])
+	copy(dst.Targets, d.targets[s*B:(s+L)*B])
+	d.start += L
+}
+
+func (d *Dataset) nextAligned(dst *Batch) {
+	B, L, O := d.b, d.l, d.obsDim
+	if cap(dst.Mask) < L*B {
+		dst.Mask = make([]float32, L*B)
+	}
+	dst.Mask = dst.Mask[:L*B]
+	clear(dst.Inputs)
+	clear(dst.Targets)
+	clear(dst.Mask)
+	for i, env := range d.envs {
+		tr := &d.scratch
+		env.fillTrial(tr)
+		n := min(tr.T, L)
+		for t := 0; t < n; t++ {
+			o := (t*B + i) * O
+			copy(dst.Inputs[o:o+O], tr.Ob[t*O:(t+1)*O])
+			dst.Targets[t*B+i] = int32(tr.Gt[t])
+			dst.Mask[t*B+i] = 1
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package data
+
+import "math"
+
+const (
+	mtN         = 624
+	mtM         = 397
+	mtMatrixA   = 0x9908b0df
+	mtUpperMask = 0x80000000
+	mtLowerMask = 0x7fffffff
+)
+
+// RandomState is a random stream compatible with NumPy's legacy
+// numpy.random.RandomState: the MT19937 generator with the standard integer
+// seeding (init_genrand) and NumPy's legacy algorithms for bounded integers,
+// doubles, standard normals (polar method with a cached second value) and
+// exponentials. For the same seed and the same sequence of calls it returns
+// bit-identical values to NumPy.
+//
+// A RandomState is not safe for concurrent use. The zero value is not usable;
+// create one with NewRandomState.
+type RandomState struct {
+	mt       [mtN]uint32
+	pos      int
+	hasGauss bool
+	gauss    float64
+}
+
+// NewRandomState returns a stream seeded like numpy.random.RandomState(seed).
+func NewRandomState(seed uint32) *RandomState {
+	r := &RandomState{}
+	r.Seed(seed)
+	return r
+}
+
+// Seed reseeds the stream like RandomState.seed(seed) in NumPy: MT19937
+// init_genrand(seed). It also clears the cached normal value.
+func (r *RandomState) Seed(seed uint32) {
+	s := seed
+	for i := 0; i < mtN; i++ {
+		r.mt[i] = s
+		s = 1812433253*(s^(s>>30)) + uint32(i+1)
+	}
+	r.pos = mtN
+	r.hasGauss = false
+	r.gauss = 0
+}
+
+// twist regenerates the 624-word state block.
+func (r *RandomState) twist() {
+	mt := &r.mt
+	var i int
+	for i = 0; i < mtN-mtM; i++ {
+		y := (mt[i] & mtUpperMask) | (mt[i+1] & mtLowerMask)
+		mt[i] = mt[i+mtM] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+	}
+	for ; i < mtN-1; i++ {
+		y := (mt[i] & mtUpperMask) | (mt[i+1] & mtLowerMask)
+		mt[i] = mt[i+(mtM-mtN)] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+	}
+	y := (mt[mtN-1] & mtUpperMask) | (mt[0] & mtLowerMask)
+	mt[mtN-1] = mt[mtM-1] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+	r.pos = 0
+}
+
+// Uint32 returns the next raw 32-bit output of MT19937 (NumPy's
+// randint(0, 2**32, dtype=uint32) for one value).
+func (r *RandomState) Uint32() uint32 {
+	if r.pos >= mtN {
+		r.twist()
+	}
+	y := r.mt[r.pos]
+	r.pos++
+	y ^= y >> 11
+	y ^= (y << 7) & 0x9d2c5680
+	y ^= (y << 15) & 0xefc60000
+	y ^= y >> 18
+	return y
+}
+
+// RandInt returns a uniform integer in [0, n) with NumPy's legacy masked
+// rejection sampling (what RandomState.randint(0, n) and RandomState.choice
+// over n items use): mask = smallest 2^k-1 >= n-1, draw 32 bits, AND with the
+// mask, accept if <= n-1. For n == 1 it returns 0 and draws nothing.
+// It panics if n < 1 or n > 2^32.
+func (r *RandomState) RandInt(n int) int {
+	if n < 1 || uint64(n) > 1<<32 {
+		panic("data: RandInt: n out of range [1, 2^32]")
+	}
+	if n == 1 {
+		return 0
+	}
+	max := uint32(n - 1)
+	if max == math.MaxUint32 {
+		return int(r.Uint32())
+	}
+	mask := max
+	mask |= mask >> 1
+	mask |= mask >> 2
+	mask |= mask >> 4
+	mask |= mask >> 8
+	mask |= mask >> 16
+	for {
+		v := r.Uint32() & mask
+		if v <= max {
+			return int(v)
+		}
+	}
+}
+
+// Float64 returns a uniform double in [0, 1) with 53 random bits, NumPy's
+// random_sample: (a*2^26 + b) / 2^53 with a = next>>5, b = next>>6.
+func (r *RandomState) Float64() float64 {
+	a := r.Uint32() >> 5
+	b := r.Uint32() >> 6
+	return (float64(a)*67108864.0 + float64(b)) / 9007199254740992.0
+}
+
+// Uniform returns lo + (hi-lo)*Float64(), like RandomState.uniform(lo, hi).
+func (r *RandomState) Uniform(lo, hi float64) float64 {
+	return lo + (hi-lo)*r.Float64()
+}
+
+// Normal returns a standard normal value with NumPy's legacy polar method
+// (RandomState.randn / standard_normal): pairs x1, x2 = 2u-1 are drawn until
+// 0 < r2 = x1^2+x2^2 < 1; f = sqrt(-2 ln(r2)/r2); f*x2 is returned and f*x1 is
+// kept for the next call. Seed clears the kept value.
+func (r *RandomState) Normal() float64 {
+	if r.hasGauss {
+		r.hasGauss = false
+		return r.gauss
+	}
+	for {
+		x1 := 2*r.Float64() - 1
+		x2 := 2*r.Float64() - 1
+		r2 := x1*x1 + x2*x2
+		if r2 >= 1 || r2 == 0 {
+			continue
+		}
+		f := math.Sqrt(-2 * math.Log(r2) / r2)
+		r.gauss = f * x1
+		r.hasGauss = true
+		return f * x2
+	}
+}
+
+// Exponential returns an exponential value with the given mean (NumPy's
+// scale): -ln(1-u) * mean, like RandomState.exponential(mean).
+func (r *RandomState) Exponential(mean float64) float64 {
+	return -math.Log(1-r.Float64()) * mean
+}

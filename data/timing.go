@@ -1,0 +1,290 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// TimingKind names how a period's duration is drawn.
+type TimingKind string
+
+// Timing kinds, as in NeuroGym's timing dictionaries.
+const (
+	// TimingConstant: a fixed duration; JSON 300 or ["constant", 300].
+	TimingConstant TimingKind = "constant"
+	// TimingList: a uniform pick from a list (one bounded-integer draw);
+	// JSON [100, 200, 300].
+	TimingList TimingKind = "list"
+	// TimingChoice: the same draw as TimingList; JSON ["choice", [100, 200]].
+	TimingChoice TimingKind = "choice"
+	// TimingUniform: lo + (hi-lo)*u; JSON ["uniform", [lo, hi]].
+	TimingUniform TimingKind = "uniform"
+	// TimingTruncatedExponential: Exponential(mean) redrawn until
+	// min <= x < max (max if min >= max); JSON
+	// ["truncated_exponential", [mean, min, max]] with min (default 0) and max
+	// (default +Inf) optional.
+	TimingTruncatedExponential TimingKind = "truncated_exponential"
+)
+
+// TimingSpec is the timing of one period, in ms: a kind and its values.
+// Values holds the constant (1 value), the list to pick from (>= 1 values),
+// [lo, hi] for uniform, or [mean, min, max] for truncated_exponential.
+// Sampled durations are floored to a multiple of dt.
+type TimingSpec struct {
+	Kind   TimingKind
+	Values []float64
+}
+
+// Constant returns a fixed-duration timing spec of ms milliseconds.
+func Constant(ms float64) TimingSpec { return TimingSpec{TimingConstant, []float64{ms}} }
+
+// Choice returns a spec that picks one of ms uniformly (one bounded-integer draw).
+func Choice(ms ...float64) TimingSpec { return TimingSpec{TimingChoice, append([]float64(nil), ms...)} }
+
+// UniformTiming returns a spec drawing lo + (hi-lo)*u milliseconds.
+func UniformTiming(lo, hi float64) TimingSpec { return TimingSpec{TimingUniform, []float64{lo, hi}} }
+
+// TruncatedExponential returns a spec drawing Exponential(mean) until
+// min <= x < max (returning max without drawing if min >= max), in ms.
+func TruncatedExponential(mean, min, max float64) TimingSpec {
+	return TimingSpec{TimingTruncatedExponential, []float64{mean, min, max}}
+}
+
+// Validate checks the spec: a known kind, the right number of values, all
+// finite (max of truncated_exponential may be +Inf) and non-negative, lo <= hi,
+// mean > 0.
+func (s TimingSpec) Validate() error {
+	for i, v := range s.Values {
+		if math.IsNaN(v) || math.IsInf(v, -1) || (math.IsInf(v, 1) && !(s.Kind == TimingTruncatedExponential && i == 2)) {
+			return fmt.Errorf("%s timing value %v: must be finite", s.Kind, v)
+		}
+		if v < 0 {
+			return fmt.Errorf("%s timing value %v: must be >= 0 ms", s.Kind, v)
+		}
+	}
+	switch s.Kind {
+	case TimingConstant:
+		if len(s.Values) != 1 {
+			return fmt.Errorf("constant timing needs 1 value, got %d", len(s.Values))
+		}
+	case TimingList, TimingChoice:
+		if len(s.Values) == 0 {
+			return fmt.Errorf("%s timing needs at least 1 value", s.Kind)
+		}
+	case TimingUniform:
+		if len(s.Values) != 2 {
+			return fmt.Errorf("uniform timing needs [lo, hi], got %d values", len(s.Values))
+		}
+		if s.Values[0] > s.Values[1] {
+			return fmt.Errorf("uniform timing [%v, %v]: lo must be <= hi", s.Values[0], s.Values[1])
+		}
+	case TimingTruncatedExponential:
+		if len(s.Values) != 3 {
+			return fmt.Errorf("truncated_exponential timing needs [mean, min, max], got %d values", len(s.Values))
+		}
+		if s.Values[0] <= 0 {
+			return fmt.Errorf("truncated_exponential mean %v: must be > 0", s.Values[0])
+		}
+	default:
+		return fmt.Errorf("unknown timing kind %q (allowed: a number, a list of numbers, constant, choice, uniform, truncated_exponential)", s.Kind)
+	}
+	return nil
+}
+
+// Max returns the largest duration the spec can produce before flooring to dt
+// (+Inf for an unbounded truncated exponential).
+func (s TimingSpec) Max() float64 {
+	switch s.Kind {
+	case TimingUniform, TimingTruncatedExponential:
+		if s.Kind == TimingTruncatedExponential {
+			return s.Values[2]
+		}
+		return s.Values[1]
+	}
+	m := math.Inf(-1)
+	for _, v := range s.Values {
+		m = math.Max(m, v)
+	}
+	return m
+}
+
+// Min returns the smallest duration the spec can produce before flooring to dt.
+func (s TimingSpec) Min() float64 {
+	switch s.Kind {
+	case TimingUniform:
+		return s.Values[0]
+	case TimingTruncatedExponential:
+		return math.Min(s.Values[1], s.Values[2])
+	}
+	m := math.Inf(1)
+	for _, v := range s.Values {
+		m = math.Min(m, v)
+	}
+	return m
+}
+
+// Sample draws a duration in ms from r exactly as NeuroGym's
+// TrialEnv.sample_time does, and floors it to a multiple of dt with Python's
+// floor division: (t // dt) * dt. Constant specs draw nothing. The spec must
+// be valid.
+func (s TimingSpec) Sample(r *RandomState, dt float64) float64 {
+	var t float64
+	switch s.Kind {
+	case TimingConstant:
+		t = s.Values[0]
+	case TimingList, TimingChoice:
+		t = s.Values[r.RandInt(len(s.Values))]
+	case TimingUniform:
+		t = r.Uniform(s.Values[0], s.Values[1])
+	case TimingTruncatedExponential:
+		mean, lo, hi := s.Values[0], s.Values[1], s.Values[2]
+		if lo >= hi {
+			t = hi
+			break
+		}
+		for {
+			x := r.Exponential(mean)
+			if lo <= x && x < hi {
+				t = x
+				break
+			}
+		}
+	default:
+		panic("data: Sample on invalid TimingSpec kind " + string(s.Kind))
+	}
+	return pyFloorDiv(t, dt) * dt
+}
+
+// pyFloorDiv is Python's (and NumPy's) float floor division a // b, which is
+// not always floor(a/b) (e.g. 1 // 0.1 == 9).
+func pyFloorDiv(a, b float64) float64 {
+	mod := math.Mod(a, b)
+	div := (a - mod) / b
+	if mod != 0 && (b < 0) != (mod < 0) {
+		div -= 1
+	}
+	if div == 0 {
+		return math.Copysign(0, a/b)
+	}
+	fl := math.Floor(div)
+	if div-fl > 0.5 {
+		fl++
+	}
+	return fl
+}
+
+// MarshalJSON writes the spec in NeuroGym's form: a number for a constant,
+// a list for TimingList, otherwise [kind, args].
+func (s TimingSpec) MarshalJSON() ([]byte, error) {
+	switch s.Kind {
+	case TimingConstant:
+		if len(s.Values) == 1 {
+			return json.Marshal(s.Values[0])
+		}
+	case TimingList:
+		return json.Marshal(s.Values)
+	case TimingTruncatedExponential:
+		if len(s.Values) == 3 && math.IsInf(s.Values[2], 1) {
+			return json.Marshal([]any{s.Kind, s.Values[:2]})
+		}
+	}
+	return json.Marshal([]any{s.Kind, s.Values})
+}
+
+// UnmarshalJSON reads NeuroGym's timing forms: 300; [100, 200, 300];
+// ["constant", 300]; ["choice", [100, 200]]; ["uniform", [lo, hi]];
+// ["truncated_exponential", [mean]], [mean, min] or [mean, min, max].
+// The result is validated.
+func (s *TimingSpec) UnmarshalJSON(b []byte) error {
+	var spec TimingSpec
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(b, &items); err != nil {
+			return fmt.Errorf("timing spec %s: %w", b, err)
+		}
+		if len(items) == 0 {
+			return fmt.Errorf("timing spec []: empty list (allowed: a number, a list of numbers, [kind, args])")
+		}
+		var kind string
+		if err := json.Unmarshal(items[0], &kind); err != nil {
+			// a list of numbers
+			vals, err := numberList(items)
+			if err != nil {
+				return fmt.Errorf("timing spec %s: %w", b, err)
+			}
+			spec = TimingSpec{TimingList, vals}
+			break
+		}
+		if len(items) != 2 {
+			return fmt.Errorf("timing spec %s: want [kind, args]", b)
+		}
+		spec.Kind = TimingKind(kind)
+		switch spec.Kind {
+		case TimingConstant:
+			v, err := number(items[1])
+			if err != nil {
+				return fmt.Errorf("timing spec %s: constant needs a number: %w", b, err)
+			}
+			spec.Values = []float64{v}
+		case TimingChoice, TimingUniform, TimingTruncatedExponential:
+			var args []json.RawMessage
+			if err := json.Unmarshal(items[1], &args); err != nil {
+				return fmt.Errorf("timing spec %s: %s needs a list of numbers", b, kind)
+			}
+			vals, err := numberList(args)
+			if err != nil {
+				return fmt.Errorf("timing spec %s: %w", b, err)
+			}
+			if spec.Kind == TimingTruncatedExponential {
+				if len(vals) < 1 || len(vals) > 3 {
+					return fmt.Errorf("timing spec %s: truncated_exponential needs [mean], [mean, min] or [mean, min, max]", b)
+				}
+				if len(vals) == 1 {
+					vals = append(vals, 0)
+				}
+				if len(vals) == 2 {
+					vals = append(vals, math.Inf(1))
+				}
+			}
+			spec.Values = vals
+		default:
+			return fmt.Errorf("timing spec %s: unknown kind %q (allowed: constant, choice, uniform, truncated_exponential)", b, kind)
+		}
+	default:
+		v, err := number(b)
+		if err != nil {
+			return fmt.Errorf("timing spec %s: want a number, a list of numbers or [kind, args]", b)
+		}
+		spec = Constant(v)
+	}
+	if err := spec.Validate(); err != nil {
+		return fmt.Errorf("timing spec %s: %w", b, err)
+	}
+	*s = spec
+	return nil
+}
+
+func number(b json.RawMessage) (float64, error) {
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return 0, fmt.Errorf("%s is not a number", b)
+	}
+	return strconv.ParseFloat(string(n), 64)
+}
+
+func numberList(items []json.RawMessage) ([]float64, error) {
+	vals := make([]float64, len(items))
+	for i, it := range items {
+		v, err := number(it)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
