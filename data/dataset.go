@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 )
 
 // Batch is one training batch, time-major like the tutorial's PyTorch code.
@@ -55,7 +57,12 @@ type Dataset struct {
 	start    int       // next window start (stream mode)
 	inputs   []float32 // (C, B, obsDim)
 	targets  []int32   // (C, B)
-	scratch  Trial
+	scratch  Trial     // trial buffer of the calling goroutine
+
+	// A refill splits the columns among goroutines; columns are independent,
+	// so the result does not depend on the split.
+	jobs []func() // jobs[0] runs on the caller, the others in goroutines
+	wg   sync.WaitGroup
 }
 
 // NewDataset returns the stream-and-cut batch generator for cfg with
@@ -70,6 +77,7 @@ func NewDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, err
 	d.cacheLen = int((1 + pyFloorDiv(c0, float64(seqLen))) * float64(seqLen))
 	d.inputs = make([]float32, d.cacheLen*batchSize*d.obsDim)
 	d.targets = make([]int32, d.cacheLen*batchSize)
+	d.setWorkers(1)
 	d.fill()
 	return d, nil
 }
@@ -128,14 +136,54 @@ func (d *Dataset) SeqLen() int { return d.l }
 // ObsDim returns the observation length.
 func (d *Dataset) ObsDim() int { return d.obsDim }
 
-// fill refills the whole cache, column by column, with whole trials back to
-// back; the last trial of each column is cut at C.
+// SetWorkers makes later refills split the columns among n goroutines
+// (n <= 0 means runtime.GOMAXPROCS(0); at most one per column). Columns are
+// independent, so the batches do not depend on n. The default is 1: on a
+// machine whose cores are busy training, extra goroutines mostly wait.
+func (d *Dataset) SetWorkers(n int) {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	d.setWorkers(n)
+}
+
+// setWorkers prepares the refill jobs for n goroutines (at most one per column).
+func (d *Dataset) setWorkers(n int) {
+	n = max(1, min(n, d.b))
+	d.jobs = d.jobs[:0]
+	for w := 0; w < n; w++ {
+		lo, hi := w*d.b/n, (w+1)*d.b/n
+		if w == 0 {
+			d.jobs = append(d.jobs, func() { d.fillColumns(lo, hi, &d.scratch) })
+			continue
+		}
+		scratch := &Trial{}
+		d.jobs = append(d.jobs, func() {
+			defer d.wg.Done()
+			d.fillColumns(lo, hi, scratch)
+		})
+	}
+}
+
+// fill refills the whole cache with whole trials back to back per column; the
+// last trial of each column is cut at C.
 func (d *Dataset) fill() {
+	d.wg.Add(len(d.jobs) - 1)
+	for _, job := range d.jobs[1:] {
+		go job()
+	}
+	d.jobs[0]()
+	d.wg.Wait()
+	d.start = 0
+}
+
+// fillColumns refills columns [lo, hi) of the cache using tr as trial buffer.
+func (d *Dataset) fillColumns(lo, hi int, tr *Trial) {
 	B, O := d.b, d.obsDim
-	for i, env := range d.envs {
+	for i := lo; i < hi; i++ {
+		env := d.envs[i]
 		row := 0
 		for row < d.cacheLen {
-			tr := &d.scratch
 			env.fillTrial(tr)
 			n := min(tr.T, d.cacheLen-row)
 			for t := 0; t < n; t++ {
@@ -146,7 +194,6 @@ func (d *Dataset) fill() {
 			row += n
 		}
 	}
-	d.start = 0
 }
 
 // Next fills dst with the next batch: Inputs (L, B, obs_dim), Targets (L, B),

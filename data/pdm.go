@@ -72,7 +72,7 @@ func (e *PerceptualDecisionMaking) Config() PDMConfig { return e.cfg }
 func (e *PerceptualDecisionMaking) Seed(seed uint32) { e.rng.Seed(seed) }
 
 // TrialOption modifies one trial (see ForceGroundTruth, ForceCoh).
-type TrialOption func(*trialOpts)
+type TrialOption func(trialOpts) trialOpts
 
 type trialOpts struct {
 	g     int
@@ -84,11 +84,15 @@ type trialOpts struct {
 // ForceGroundTruth makes the trial's ground truth g (0-based, 0..dim_ring-1).
 // The random draws still happen, as in NeuroGym's new_trial(ground_truth=g).
 // NewTrial panics if g is out of range.
-func ForceGroundTruth(g int) TrialOption { return func(o *trialOpts) { o.g, o.hasG = g, true } }
+func ForceGroundTruth(g int) TrialOption {
+	return func(o trialOpts) trialOpts { o.g, o.hasG = g, true; return o }
+}
 
 // ForceCoh makes the trial's coherence c percent (not scaled by stim_scale).
 // The random draws still happen.
-func ForceCoh(c float64) TrialOption { return func(o *trialOpts) { o.coh, o.hasCo = c, true } }
+func ForceCoh(c float64) TrialOption {
+	return func(o trialOpts) trialOpts { o.coh, o.hasCo = c, true; return o }
+}
 
 // NewTrial draws the next trial (spec section 1: ground truth, coherence,
 // period durations, then the noise row by row) and makes it the current trial
@@ -106,7 +110,7 @@ func (e *PerceptualDecisionMaking) NewTrial(opts ...TrialOption) *Trial {
 func (e *PerceptualDecisionMaking) fillTrial(tr *Trial, opts ...TrialOption) {
 	var o trialOpts
 	for _, f := range opts {
-		f(&o)
+		o = f(o)
 	}
 	g := e.rng.RandInt(e.cfg.DimRing)
 	coh := e.cohs[e.rng.RandInt(len(e.cohs))]

@@ -20,8 +20,9 @@ const (
 // A RandomState is not safe for concurrent use. The zero value is not usable;
 // create one with NewRandomState.
 type RandomState struct {
-	mt       [mtN]uint32
-	pos      int
+	mt       [mtN]uint32 // MT19937 state
+	out      [mtN]uint32 // tempered outputs of the current block
+	pos      int         // next index into out
 	hasGauss bool
 	gauss    float64
 }
@@ -46,20 +47,27 @@ func (r *RandomState) Seed(seed uint32) {
 	r.gauss = 0
 }
 
-// twist regenerates the 624-word state block.
+// twist regenerates the 624-word state block and tempers it into out.
 func (r *RandomState) twist() {
-	mt := &r.mt
-	var i int
-	for i = 0; i < mtN-mtM; i++ {
+	mt := r.mt[:mtN]
+	out := r.out[:mtN]
+	for i := 0; i < mtN-mtM; i++ {
 		y := (mt[i] & mtUpperMask) | (mt[i+1] & mtLowerMask)
 		mt[i] = mt[i+mtM] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
 	}
-	for ; i < mtN-1; i++ {
+	for i := mtN - mtM; i < mtN-1; i++ {
 		y := (mt[i] & mtUpperMask) | (mt[i+1] & mtLowerMask)
-		mt[i] = mt[i+(mtM-mtN)] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+		mt[i] = mt[i+mtM-mtN] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
 	}
 	y := (mt[mtN-1] & mtUpperMask) | (mt[0] & mtLowerMask)
 	mt[mtN-1] = mt[mtM-1] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+	for i, y := range mt {
+		y ^= y >> 11
+		y ^= (y << 7) & 0x9d2c5680
+		y ^= (y << 15) & 0xefc60000
+		y ^= y >> 18
+		out[i] = y
+	}
 	r.pos = 0
 }
 
@@ -69,12 +77,8 @@ func (r *RandomState) Uint32() uint32 {
 	if r.pos >= mtN {
 		r.twist()
 	}
-	y := r.mt[r.pos]
+	y := r.out[r.pos]
 	r.pos++
-	y ^= y >> 11
-	y ^= (y << 7) & 0x9d2c5680
-	y ^= (y << 15) & 0xefc60000
-	y ^= y >> 18
 	return y
 }
 
@@ -111,8 +115,14 @@ func (r *RandomState) RandInt(n int) int {
 // Float64 returns a uniform double in [0, 1) with 53 random bits, NumPy's
 // random_sample: (a*2^26 + b) / 2^53 with a = next>>5, b = next>>6.
 func (r *RandomState) Float64() float64 {
-	a := r.Uint32() >> 5
-	b := r.Uint32() >> 6
+	var a, b uint32
+	if p := r.pos; p < mtN-1 {
+		a, b = r.out[p]>>5, r.out[p+1]>>6
+		r.pos = p + 2
+	} else {
+		a = r.Uint32() >> 5
+		b = r.Uint32() >> 6
+	}
 	return (float64(a)*67108864.0 + float64(b)) / 9007199254740992.0
 }
 
@@ -133,7 +143,7 @@ func (r *RandomState) Normal() float64 {
 	for {
 		x1 := 2*r.Float64() - 1
 		x2 := 2*r.Float64() - 1
-		r2 := x1*x1 + x2*x2
+		r2 := float64(x1*x1) + float64(x2*x2) // no FMA: NumPy rounds each product
 		if r2 >= 1 || r2 == 0 {
 			continue
 		}
@@ -141,6 +151,49 @@ func (r *RandomState) Normal() float64 {
 		r.gauss = f * x1
 		r.hasGauss = true
 		return f * x2
+	}
+}
+
+// addNormals adds mu + sigma*Normal() to every element of dst in order, with
+// NumPy's rounding (float64 arithmetic, result stored as float32). It is
+// Normal inlined for the trial engine's hot loop and draws the same values.
+func (r *RandomState) addNormals(dst []float32, mu, sigma float64) {
+	i := 0
+	if r.hasGauss && len(dst) > 0 {
+		r.hasGauss = false
+		dst[0] = float32(float64(dst[0]) + (mu + float64(r.gauss*sigma)))
+		i = 1
+	}
+	for i < len(dst) {
+		var x1, x2, r2 float64
+		for {
+			var a, b, c, e uint32
+			if p := r.pos; p < mtN-3 {
+				out := r.out[p : p+4 : p+4]
+				a, b, c, e = out[0], out[1], out[2], out[3]
+				r.pos = p + 4
+			} else {
+				a, b, c, e = r.Uint32(), r.Uint32(), r.Uint32(), r.Uint32()
+			}
+			u1 := (float64(a>>5)*67108864.0 + float64(b>>6)) / 9007199254740992.0
+			u2 := (float64(c>>5)*67108864.0 + float64(e>>6)) / 9007199254740992.0
+			x1 = 2*u1 - 1
+			x2 = 2*u2 - 1
+			r2 = float64(x1*x1) + float64(x2*x2)
+			if r2 < 1 && r2 != 0 {
+				break
+			}
+		}
+		f := math.Sqrt(-2 * math.Log(r2) / r2)
+		dst[i] = float32(float64(dst[i]) + (mu + float64(float64(f*x2)*sigma)))
+		i++
+		if i < len(dst) {
+			dst[i] = float32(float64(dst[i]) + (mu + float64(float64(f*x1)*sigma)))
+			i++
+		} else {
+			r.gauss = f * x1
+			r.hasGauss = true
+		}
 	}
 }
 

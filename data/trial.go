@@ -124,12 +124,12 @@ func (tr *Trial) AddObRow(period string, col0 int, vals []float64) {
 // float32).
 func (tr *Trial) AddRandn(period string, col0, col1 int, mu, sigma float64, r *RandomState) {
 	s, e := tr.Rows(period)
+	if col0 == 0 && col1 == tr.ObsDim {
+		r.addNormals(tr.Ob[s*tr.ObsDim:e*tr.ObsDim], mu, sigma)
+		return
+	}
 	for t := s; t < e; t++ {
-		row := tr.Ob[t*tr.ObsDim+col0 : t*tr.ObsDim+col1]
-		for j := range row {
-			// explicit float64() forbids fusing into an FMA, keeping NumPy's rounding
-			row[j] = float32(float64(row[j]) + (mu + float64(r.Normal()*sigma)))
-		}
+		r.addNormals(tr.Ob[t*tr.ObsDim+col0:t*tr.ObsDim+col1], mu, sigma)
 	}
 }
 
