@@ -1,0 +1,309 @@
+package analyze
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// pcaFigW and pcaFigH are the size of both PCA figures.
+const (
+	pcaFigW = 9 * vg.Inch
+	pcaFigH = 6.5 * vg.Inch
+	// pcaLegendW is the width of the legend column.
+	pcaLegendW = 2.3 * vg.Inch
+)
+
+// trajectories projects every trial's hidden states on the first k
+// components of p: the result holds, for each trial, (Steps[n], k) scores.
+func trajectories(a *Activity, p *PCA, k int) ([][][]float64, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if len(p.Mean) != a.H {
+		return nil, fmt.Errorf("analyze: PCA has %d variables, activity has %d hidden units", len(p.Mean), a.H)
+	}
+	if p.Components() < k {
+		return nil, fmt.Errorf("analyze: PCA has %d components, the figure needs %d", p.Components(), k)
+	}
+	if err := checkFinite("hidden", a.Hidden); err != nil {
+		return nil, err
+	}
+	scores := p.Project(a.HiddenMatrix(), k)
+	out := make([][][]float64, a.N)
+	r := 0
+	for n := range out {
+		out[n] = make([][]float64, a.Steps[n])
+		for t := range out[n] {
+			out[n][t] = mat.Row(nil, r, scores)
+			r++
+		}
+	}
+	return out, nil
+}
+
+// trajectoryStyle returns trial n's line colour (family by ground truth,
+// shade by coherence).
+func trajectoryStyle(a *Activity, n int, shades map[float64]float64) color.Color {
+	return familyColor(a.GroundTruth[n], shades[a.Coh[n]])
+}
+
+// pcaLegend returns the legend of the PCA figures: one block per ground
+// truth with one entry per coherence, and the start and end markers.
+func pcaLegend(a *Activity, cohs []float64, shades map[float64]float64, start, end draw.GlyphStyle) plot.Legend {
+	leg := newLegend()
+	seen := map[int]bool{}
+	for _, g := range a.GroundTruth {
+		seen[g] = true
+	}
+	for g := 0; g < a.O-1; g++ {
+		if !seen[g] {
+			continue
+		}
+		leg.Add(fmt.Sprintf("correct: %s", choiceName(g+1)))
+		for _, c := range cohs {
+			leg.Add(fmt.Sprintf("   coh %s%%", formatCoh(c)), solidLine(nil, familyColor(g, shades[c]), 3))
+		}
+	}
+	leg.Add("thin: single trials")
+	leg.Add("bold: condition means")
+	leg.Add("start (first step)", glyphThumb{start})
+	leg.Add("end (last step)", glyphThumb{end})
+	return leg
+}
+
+// glyphThumb is a legend thumbnail showing one glyph.
+type glyphThumb struct{ sty draw.GlyphStyle }
+
+func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(g.sty, c.Center()) }
+
+func startGlyph() draw.GlyphStyle {
+	return draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: vg.Points(3.5), Color: color.Black}
+}
+
+func endGlyph() draw.GlyphStyle {
+	return draw.GlyphStyle{Shape: draw.TriangleGlyph{}, Radius: vg.Points(3.5), Color: color.Gray{Y: 40}}
+}
+
+// PlotPCA2D writes the hidden-state trajectories of all trials in the
+// plane of the first two principal components of p to path (PNG, 9 x 6.5
+// in): one line per trial, blues for ground truth 0 and reds for ground
+// truth 1 (further families for more choices), darker for higher
+// coherence, start and end points marked, and a legend. It returns an
+// error if a is invalid, p does not match a's hidden size or has fewer than
+// 2 components, or writing fails.
+func PlotPCA2D(path string, a *Activity, p *PCA) error {
+	tr, err := trajectories(a, p, 2)
+	if err != nil {
+		return err
+	}
+	ratio := p.ExplainedVarianceRatio()
+	pl := newPlot("Hidden-state trajectories in PC space",
+		fmt.Sprintf("PC1 (%.1f%% of variance)", 100*ratio[0]), fmt.Sprintf("PC2 (%.1f%% of variance)", 100*ratio[1]))
+	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
+	shades, cohs := cohShades(a.Coh)
+	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
+	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
+		drawWithSideLegend(c, pl, leg)
+	})
+}
+
+// PlotPCA3D writes the trajectories in the first three principal
+// components to path (PNG, 9 x 6.5 in) as an orthographic projection of
+// the 3-D view (azimuth -60 deg, elevation 25 deg), each component scaled
+// to the box [-1, 1], with the box and the three component axes drawn and
+// labelled; colours and markers as in PlotPCA2D. Its errors are
+// PlotPCA2D's, with 3 components needed.
+func PlotPCA3D(path string, a *Activity, p *PCA) error {
+	tr, err := trajectories(a, p, 3)
+	if err != nil {
+		return err
+	}
+	// Scale each component to [-1, 1] over all trials, as a 3-D axes box
+	// with independent axis limits would.
+	var lo, hi [3]float64
+	for d := range 3 {
+		lo[d], hi[d] = math.Inf(1), math.Inf(-1)
+	}
+	for _, trial := range tr {
+		for _, s := range trial {
+			for d := range 3 {
+				lo[d], hi[d] = math.Min(lo[d], s[d]), math.Max(hi[d], s[d])
+			}
+		}
+	}
+	norm := func(s []float64) [3]float64 {
+		var v [3]float64
+		for d := range 3 {
+			if hi[d] > lo[d] {
+				v[d] = 2*(s[d]-lo[d])/(hi[d]-lo[d]) - 1
+			}
+		}
+		return v
+	}
+	view := orthoView(-60, 25)
+
+	ratio := p.ExplainedVarianceRatio()
+	pl := newPlot(fmt.Sprintf("Trajectories in PC1-3 (%.1f%% of variance)", 100*(ratio[0]+ratio[1]+ratio[2])), "", "")
+	pl.HideAxes()
+
+	// The box in light grey, and the three component axes along its
+	// outer bottom/left edges (as a 3-D axes box draws them), labelled at
+	// their midpoints, pushed away from the box centre.
+	corner := func(i int) [3]float64 {
+		return [3]float64{float64(2*(i&1) - 1), float64(2*(i>>1&1) - 1), float64(2*(i>>2&1) - 1)}
+	}
+	for i := 0; i < 8; i++ {
+		for d := 0; d < 3; d++ {
+			if j := i | 1<<d; j != i {
+				pl.Add(solidLine(plotter.XYs{view(corner(i)), view(corner(j))}, color.Gray{Y: 215}, 0.8))
+			}
+		}
+	}
+	axisLabels := plotter.XYLabels{}
+	bases := [3][3]float64{{-1, -1, -1}, {1, -1, -1}, {-1, -1, -1}}
+	centre := view([3]float64{})
+	for d := 0; d < 3; d++ {
+		from, to := bases[d], bases[d]
+		from[d], to[d] = -1, 1
+		p0, p1 := view(from), view(to)
+		pl.Add(solidLine(plotter.XYs{p0, p1}, color.Gray{Y: 50}, 1.6))
+		mid := plotter.XY{X: (p0.X + p1.X) / 2, Y: (p0.Y + p1.Y) / 2}
+		dx, dy := mid.X-centre.X, mid.Y-centre.Y
+		r := math.Hypot(dx, dy)
+		axisLabels.XYs = append(axisLabels.XYs, plotter.XY{X: mid.X + 0.32*dx/r, Y: mid.Y + 0.32*dy/r})
+		axisLabels.Labels = append(axisLabels.Labels, fmt.Sprintf("PC%d (%.1f%%)", d+1, 100*ratio[d]))
+	}
+
+	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return view(norm(s)) })
+	shades, cohs := cohShades(a.Coh)
+	lb, err := plotter.NewLabels(axisLabels)
+	if err != nil {
+		return fmt.Errorf("analyze: PCA 3-D axis labels: %w", err)
+	}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Font = sans(labelSize)
+		lb.TextStyle[i].XAlign = draw.XCenter
+		lb.TextStyle[i].YAlign = draw.YCenter
+	}
+	pl.Add(lb)
+	// Equal scales on both screen axes: the projected unit box fits in
+	// [-1.9, 1.9] horizontally; match the vertical range to the aspect.
+	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
+	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
+		w := c.Max.X - c.Min.X - pcaLegendW
+		h := c.Max.Y - c.Min.Y - vg.Points(titleSize+16)
+		half := 1.95
+		pl.X.Min, pl.X.Max = -half, half
+		pl.Y.Min, pl.Y.Max = -half*float64(h/w), half*float64(h/w)
+		if float64(h/w)*half < 1.75 { // keep the box's height in view
+			pl.Y.Min, pl.Y.Max = -1.75, 1.75
+			pl.X.Min, pl.X.Max = -1.75*float64(w/h), 1.75*float64(w/h)
+		}
+		drawWithSideLegend(c, pl, leg)
+	})
+}
+
+// orthoView returns the orthographic projection onto the screen of a
+// camera at azimuth az and elevation el (degrees), matplotlib's convention.
+func orthoView(az, el float64) func(v [3]float64) plotter.XY {
+	a, e := az*math.Pi/180, el*math.Pi/180
+	return func(v [3]float64) plotter.XY {
+		return plotter.XY{
+			X: -math.Sin(a)*v[0] + math.Cos(a)*v[1],
+			Y: -math.Sin(e)*math.Cos(a)*v[0] - math.Sin(e)*math.Sin(a)*v[1] + math.Cos(e)*v[2],
+		}
+	}
+}
+
+// addTrajectories draws every trial's trajectory thin and translucent,
+// then the mean trajectory of each (ground truth, coherence) condition bold
+// on top, and marks every trial's start and end; at maps scores to the
+// plane.
+func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []float64) plotter.XY) {
+	shades, _ := cohShades(a.Coh)
+	var starts, ends plotter.XYs
+	type cond struct {
+		g   int
+		coh float64
+	}
+	sums := map[cond][][]float64{}
+	counts := map[cond][]int{}
+	var order []cond
+	for _, n := range drawOrder(a) {
+		xy := make(plotter.XYs, len(tr[n]))
+		for t, s := range tr[n] {
+			xy[t] = at(s)
+		}
+		pl.Add(solidLine(xy, translucent(trajectoryStyle(a, n, shades), 0.35), 0.8))
+		starts = append(starts, xy[0])
+		ends = append(ends, xy[len(xy)-1])
+		k := cond{a.GroundTruth[n], a.Coh[n]}
+		if _, ok := sums[k]; !ok {
+			order = append(order, k)
+		}
+		for t, s := range tr[n] {
+			if t == len(sums[k]) {
+				sums[k] = append(sums[k], make([]float64, len(s)))
+				counts[k] = append(counts[k], 0)
+			}
+			for d, v := range s {
+				sums[k][t][d] += v
+			}
+			counts[k][t]++
+		}
+	}
+	addMarkers(pl, starts, startGlyph())
+	addMarkers(pl, ends, endGlyph())
+	for _, k := range order {
+		xy := make(plotter.XYs, len(sums[k]))
+		for t, s := range sums[k] {
+			m := make([]float64, len(s))
+			for d, v := range s {
+				m[d] = v / float64(counts[k][t])
+			}
+			xy[t] = at(m)
+		}
+		pl.Add(solidLine(xy, color.White, 5.5), solidLine(xy, familyColor(k.g, shades[k.coh]), 3.2))
+	}
+}
+
+// translucent returns c with opacity alpha in [0, 1].
+func translucent(c color.Color, alpha float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(255 * alpha)}
+}
+
+// drawOrder interleaves trials of different conditions (lowest coherence
+// drawn first, so that the clearer high-coherence trajectories are on top).
+func drawOrder(a *Activity) []int {
+	idx := make([]int, a.N)
+	for n := range idx {
+		idx[n] = n
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return a.Coh[idx[i]] < a.Coh[idx[j]] })
+	return idx
+}
+
+func addMarkers(p *plot.Plot, xy plotter.XYs, sty draw.GlyphStyle) {
+	sc, err := plotter.NewScatter(xy)
+	if err != nil {
+		panic(err) // callers pass finite points
+	}
+	sc.GlyphStyle = sty
+	p.Add(sc)
+}
+
+// drawWithSideLegend draws p on the left of c and leg in a column on the right.
+func drawWithSideLegend(c draw.Canvas, p *plot.Plot, leg plot.Legend) {
+	p.Draw(draw.Crop(c, 0, -pcaLegendW, 0, 0))
+	right := draw.Crop(c, c.Max.X-c.Min.X-pcaLegendW+vg.Points(8), 0, 0, -vg.Points(titleSize+14))
+	leg.Draw(right)
+}
