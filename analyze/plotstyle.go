@@ -72,7 +72,6 @@ func savePNG(path string, w, h vg.Length, fn func(c draw.Canvas)) error {
 	})
 }
 
-
 // familyColor returns the colour of ground truth g with shade in [0, 1]
 // (0 light, 1 dark): blues for location 0, reds for location 1, then
 // greens, purples, oranges and greys.
