@@ -1,0 +1,278 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+// smallConfig is the size used by the gradient checks.
+func smallConfig(act Activation) Config {
+	return Config{NInput: 3, NHidden: 4, NOutput: 3, Dt: 20, Tau: 100, NetworkNoise: 0.1, Activation: act}
+}
+
+// tutorialConfig is the tutorial's network.
+func tutorialConfig() Config {
+	return Config{NInput: 3, NHidden: 64, NOutput: 3, Dt: 20, Tau: 100, NetworkNoise: 0.1, Activation: ReLU}
+}
+
+// testData returns deterministic inputs (T,B,I), targets (T,B) and noise (T,B,H).
+func testData(cfg Config, T, B int, seed uint64) (inputs []float32, targets []int32, noise []float32) {
+	r := rand.New(rand.NewPCG(seed, 7))
+	inputs = make([]float32, T*B*cfg.NInput)
+	for i := range inputs {
+		inputs[i] = float32(r.Float64()*2 - 0.5)
+	}
+	targets = make([]int32, T*B)
+	for i := range targets {
+		targets[i] = int32(r.IntN(cfg.NOutput))
+	}
+	noise = make([]float32, T*B*cfg.NHidden)
+	for i := range noise {
+		noise[i] = float32(r.NormFloat64())
+	}
+	return inputs, targets, noise
+}
+
+// scaledWeights returns InitWeights scaled by k (larger weights give more
+// varied hidden states in short tests).
+func scaledWeights(cfg Config, seed int64, dt tensor.Dtype, k float64) *Weights {
+	w := InitWeights(cfg, seed, tensor.Float64)
+	for _, t := range w.Tensors() {
+		d := t.Data().([]float64)
+		for i := range d {
+			d[i] *= k
+		}
+	}
+	return w.AsType(dt)
+}
+
+// goForward is an independent plain-Go float64 implementation of the model:
+// hidden (T,B,H) and logits (T,B,O).
+func goForward(cfg Config, w *Weights, inputs, noise []float32, T, B int) (hidden, logits []float64) {
+	I, H, O := cfg.NInput, cfg.NHidden, cfg.NOutput
+	Wx, Wr, br := float64s(w.InputRec), float64s(w.RecRec), float64s(w.RecBias)
+	Wo, bo := float64s(w.RecOut), float64s(w.OutBias)
+	a := cfg.Alpha()
+	c := math.Sqrt(2*a) * cfg.NetworkNoise
+	f := func(x float64) float64 {
+		switch cfg.Activation {
+		case ReLU:
+			return math.Max(x, 0)
+		case Sigmoid:
+			return 1 / (1 + math.Exp(-x))
+		default:
+			if x > 20 {
+				return x
+			}
+			return math.Log1p(math.Exp(x))
+		}
+	}
+	hidden = make([]float64, T*B*H)
+	logits = make([]float64, T*B*O)
+	h := make([]float64, B*H)
+	for t := 0; t < T; t++ {
+		next := make([]float64, B*H)
+		for b := 0; b < B; b++ {
+			for j := 0; j < H; j++ {
+				pre := br[j]
+				for i := 0; i < I; i++ {
+					pre += Wx[j*I+i] * float64(inputs[(t*B+b)*I+i])
+				}
+				for k := 0; k < H; k++ {
+					pre += Wr[j*H+k] * h[b*H+k]
+				}
+				next[b*H+j] = (1-a)*h[b*H+j] + a*f(pre) + c*float64(noise[(t*B+b)*H+j])
+			}
+		}
+		h = next
+		copy(hidden[t*B*H:], h)
+		for b := 0; b < B; b++ {
+			for o := 0; o < O; o++ {
+				z := bo[o]
+				for k := 0; k < H; k++ {
+					z += Wo[o*H+k] * h[b*H+k]
+				}
+				logits[(t*B+b)*O+o] = z
+			}
+		}
+	}
+	return hidden, logits
+}
+
+// goLoss is the mean loss of logits (N, O) against class targets (N).
+func goLoss(loss Loss, logits []float64, targets []int32, O int) float64 {
+	var s float64
+	for n, c := range targets {
+		z := logits[n*O : (n+1)*O]
+		switch loss {
+		case CrossEntropy:
+			m := math.Inf(-1)
+			for _, v := range z {
+				m = math.Max(m, v)
+			}
+			var e float64
+			for _, v := range z {
+				e += math.Exp(v - m)
+			}
+			s += m + math.Log(e) - z[c]
+		default:
+			for o, v := range z {
+				d := v
+				if o == int(c) {
+					d--
+				}
+				if loss == L1 {
+					s += math.Abs(d)
+				} else {
+					s += d * d
+				}
+			}
+		}
+	}
+	if loss == CrossEntropy {
+		return s / float64(len(targets))
+	}
+	return s / float64(len(targets)*O)
+}
+
+func maxRelDiff(got, want []float64) float64 {
+	var num, den float64
+	for i := range got {
+		num = math.Max(num, math.Abs(got[i]-want[i]))
+		den = math.Max(den, math.Abs(want[i]))
+	}
+	if den == 0 {
+		return num
+	}
+	return num / den
+}
+
+func to64(x []float32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+var kinds = []GraphKind{Reference, Fast}
+
+// TestTrainGraphMatchesGo checks loss and logits of both kinds against goForward.
+func TestTrainGraphMatchesGo(t *testing.T) {
+	const T, B = 7, 5
+	for _, kind := range kinds {
+		for _, act := range Activations() {
+			for _, loss := range Losses() {
+				cfg := smallConfig(act)
+				w := scaledWeights(cfg, 3, tensor.Float64, 2)
+				inputs, targets, noise := testData(cfg, T, B, 11)
+				g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := g.Run(inputs, targets, noise)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, logits := goForward(cfg, w, inputs, noise, T, B)
+				want := goLoss(loss, logits, targets, cfg.NOutput)
+				if math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+					t.Errorf("%s %s %s: loss %v, want %v", kind, act, loss, got, want)
+				}
+				if d := maxRelDiff(to64(g.Outputs()), logits); d > 1e-6 {
+					t.Errorf("%s %s %s: logits differ by %g (relative)", kind, act, loss, d)
+				}
+				g.Close()
+			}
+		}
+	}
+}
+
+// TestGradientFiniteDifference checks every gradient of the whole graph
+// against central finite differences of its loss, in float64.
+func TestGradientFiniteDifference(t *testing.T) {
+	const T, B = 5, 3
+	for _, kind := range kinds {
+		for _, act := range Activations() {
+			for _, loss := range Losses() {
+				cfg := smallConfig(act)
+				w := scaledWeights(cfg, 5, tensor.Float64, 2)
+				inputs, targets, noise := testData(cfg, T, B, 13)
+				g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := g.Run(inputs, targets, noise); err != nil {
+					t.Fatal(err)
+				}
+				grads, err := g.Gradients()
+				if err != nil {
+					t.Fatal(err)
+				}
+				const eps = 1e-6
+				for i, wt := range w.Tensors() {
+					d := wt.Data().([]float64)
+					fd := make([]float64, len(d))
+					for j := range d {
+						orig := d[j]
+						d[j] = orig + eps
+						lp, err := g.Run(inputs, targets, noise)
+						if err != nil {
+							t.Fatal(err)
+						}
+						d[j] = orig - eps
+						lm, err := g.Run(inputs, targets, noise)
+						if err != nil {
+							t.Fatal(err)
+						}
+						d[j] = orig
+						fd[j] = (lp - lm) / (2 * eps)
+					}
+					if e := maxRelDiff(grads[i], fd); e > 1e-6 || math.IsNaN(e) {
+						t.Errorf("%s %s %s: gradient of %s: relative error %.3g > 1e-6\n got %v\nwant %v",
+							kind, act, loss, StateDictNames[i], e, grads[i], fd)
+					}
+				}
+				g.Close()
+			}
+		}
+	}
+}
+
+// TestForwardGraphMatchesGo checks the forward-only graphs, including sizes
+// beyond 256 steps and trials (Gorgonia's Slice trap).
+func TestForwardGraphMatchesGo(t *testing.T) {
+	cases := []struct{ T, B int }{{4, 3}, {20, 300}, {300, 2}}
+	for _, kind := range kinds {
+		for _, act := range Activations() {
+			for _, c := range cases {
+				if kind == Reference && act != ReLU && c.T*c.B > 100 {
+					continue // the reference graph is slow to build at these sizes
+				}
+				cfg := smallConfig(act)
+				cfg.NHidden = 8
+				w := scaledWeights(cfg, 9, tensor.Float32, 2)
+				inputs, _, noise := testData(cfg, c.T, c.B, 17)
+				f, err := NewForwardGraphKind(cfg, w, c.T, c.B, kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hidden, logits, err := f.Run(inputs, noise)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantH, wantO := goForward(cfg, w, inputs, noise, c.T, c.B)
+				if d := maxRelDiff(to64(hidden), wantH); d > 1e-5 {
+					t.Errorf("%s %s T=%d B=%d: hidden differs by %g (relative)", kind, act, c.T, c.B, d)
+				}
+				if d := maxRelDiff(to64(logits), wantO); d > 1e-5 {
+					t.Errorf("%s %s T=%d B=%d: logits differ by %g (relative)", kind, act, c.T, c.B, d)
+				}
+				f.Close()
+			}
+		}
+	}
+}

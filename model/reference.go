@@ -1,0 +1,258 @@
+package model
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// This file is the Reference graph: the model's equations written directly
+// with Gorgonia's built-in operations, one group of nodes per time step. It
+// is slow (thousands of tape instructions) but easy to check, and the Fast
+// graph is tested against it.
+//
+// Gorgonia traps it avoids (see ../shared/reference/gorgonia-notes.md and
+// traps_test.go): no Slice or Concat anywhere (their hashes keep one byte of
+// each bound, so x[256:260] would silently become x[0:4]), so every step's
+// inputs are separate input nodes viewing one buffer; every input node has a
+// unique name (same-named or unnamed inputs are merged); no SoftMax (its
+// last-axis version reads the wrong row maximum).
+
+// refNet is the Reference graph of one (steps, batch) shape.
+type refNet struct {
+	w                [5]*G.Node // weight nodes, order of StateDictNames
+	x, noise, y      []*G.Node  // per step: inputs (B, I), standard normals (B, H), one-hot targets (B, O)
+	h, logits        []*G.Node  // per step: hidden state (B, H), logits (B, O)
+	loss             *G.Node    // scalar mean loss; nil for a forward-only graph
+	xBuf, nBuf, yBuf buffer     // backing arrays of x, noise, y, time-major
+	nOut             int
+}
+
+// weightNodes adds the five weights to g as named input nodes bound to w's tensors.
+func weightNodes(g *G.ExprGraph, w *Weights) [5]*G.Node {
+	var nodes [5]*G.Node
+	for i, t := range w.Tensors() {
+		nodes[i] = G.NewTensor(g, t.Dtype(), t.Dims(), G.WithShape(t.Shape()...),
+			G.WithName(StateDictNames[i]), G.WithValue(t))
+	}
+	return nodes
+}
+
+// constant returns a scalar constant of the graph's dtype (constants must
+// match it: float32(0.8) in a float32 graph).
+func constant(dt tensor.Dtype, v float64) *G.Node {
+	if dt == tensor.Float32 {
+		return G.NewConstant(float32(v))
+	}
+	return G.NewConstant(v)
+}
+
+// buildReference adds the unrolled network for T steps and B trials to g.
+// If loss is not empty it also adds the mean loss against one-hot targets.
+func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (*refNet, error) {
+	I, H, O := cfg.NInput, cfg.NHidden, cfg.NOutput
+	dt := w.Dtype()
+	r := &refNet{
+		w:    weightNodes(g, w),
+		xBuf: newBuffer(dt, T*B*I),
+		nBuf: newBuffer(dt, T*B*H),
+		nOut: O,
+	}
+	Wx, Wr, br, Wo, bo := r.w[0], r.w[1], r.w[2], r.w[3], r.w[4]
+	alpha := cfg.Alpha()
+	leak := constant(dt, 1-alpha)
+	gain := constant(dt, alpha)
+	noiseScale := constant(dt, cfg.NoiseScale())
+
+	must := func(n *G.Node, err error) *G.Node {
+		if err != nil {
+			panic(err)
+		}
+		return n
+	}
+	var terms G.Nodes
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("model: build reference graph: %v", p)
+			}
+		}()
+		WxT := must(G.Transpose(Wx)) // (I, H)
+		WrT := must(G.Transpose(Wr)) // (H, H)
+		WoT := must(G.Transpose(Wo)) // (H, O)
+		if loss != "" {
+			r.yBuf = newBuffer(dt, T*B*O)
+		}
+		var h *G.Node
+		for t := 0; t < T; t++ {
+			x := G.NewMatrix(g, dt, G.WithShape(B, I), G.WithName(fmt.Sprintf("x_%d", t)), G.WithValue(r.xBuf.view(t*B*I, B, I)))
+			n := G.NewMatrix(g, dt, G.WithShape(B, H), G.WithName(fmt.Sprintf("noise_%d", t)), G.WithValue(r.nBuf.view(t*B*H, B, H)))
+			r.x = append(r.x, x)
+			r.noise = append(r.noise, n)
+
+			// pre = x W_x^T + h W_r^T + b_r   (h_0 = 0, so the recurrent term starts at t = 1)
+			pre := must(G.Mul(x, WxT))
+			if h != nil {
+				pre = must(G.Add(pre, must(G.Mul(h, WrT))))
+			}
+			pre = must(G.BroadcastAdd(pre, br, nil, []byte{0}))
+
+			// h = (1-α) h + α f(pre) + sqrt(2α) s n
+			var act *G.Node
+			switch cfg.Activation {
+			case ReLU:
+				act = must(G.Rectify(pre))
+			case Sigmoid:
+				act = must(G.Sigmoid(pre))
+			case Softplus:
+				act = must(G.Softplus(pre))
+			default:
+				return fmt.Errorf("model: activation %q, want one of %q", cfg.Activation, Activations())
+			}
+			next := must(G.Add(must(G.HadamardProd(act, gain)), must(G.HadamardProd(n, noiseScale))))
+			if h != nil {
+				next = must(G.Add(must(G.HadamardProd(h, leak)), next))
+			}
+			h = next
+			r.h = append(r.h, h)
+
+			// o = h W_o^T + b_o
+			o := must(G.BroadcastAdd(must(G.Mul(h, WoT)), bo, nil, []byte{0}))
+			r.logits = append(r.logits, o)
+
+			if loss == "" {
+				continue
+			}
+			y := G.NewMatrix(g, dt, G.WithShape(B, O), G.WithName(fmt.Sprintf("target_%d", t)), G.WithValue(r.yBuf.view(t*B*O, B, O)))
+			r.y = append(r.y, y)
+			var term *G.Node
+			switch loss {
+			case CrossEntropy:
+				// sum_b log softmax(o_b)[y_b], with the row maximum subtracted first
+				m := must(G.Max(o, 1))
+				sh := must(G.BroadcastSub(o, m, nil, []byte{1}))
+				lse := must(G.Log(must(G.Sum(must(G.Exp(sh)), 1))))
+				logp := must(G.BroadcastSub(sh, lse, nil, []byte{1}))
+				term = must(G.Sum(must(G.HadamardProd(y, logp))))
+			case L1:
+				term = must(G.Sum(must(G.Abs(must(G.Sub(o, y))))))
+			case L2:
+				term = must(G.Sum(must(G.Square(must(G.Sub(o, y))))))
+			default:
+				return fmt.Errorf("model: loss %q, want one of %q", loss, Losses())
+			}
+			terms = append(terms, term)
+		}
+		if loss == "" {
+			return nil
+		}
+		total := must(G.ReduceAdd(terms))
+		switch loss {
+		case CrossEntropy:
+			r.loss = must(G.HadamardProd(total, constant(dt, -1/float64(T*B))))
+		default:
+			r.loss = must(G.HadamardProd(total, constant(dt, 1/float64(T*B*O))))
+		}
+		return nil
+	}()
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// inputs returns every input node of the graph: weights, then data.
+func (r *refNet) inputs() G.Nodes {
+	ns := append(G.Nodes{}, r.w[:]...)
+	ns = append(ns, r.x...)
+	ns = append(ns, r.noise...)
+	return append(ns, r.y...)
+}
+
+// refReads copies per-step values out during the run: a node's bound value
+// may be overwritten in place by a later instruction that reuses its
+// register, so outputs are read with Read nodes at the point they are made.
+type refReads struct {
+	nodes G.Nodes
+	vals  []*G.Value // Read keeps the pointer, so each Value lives on its own
+}
+
+func (rr *refReads) add(ns []*G.Node) {
+	for _, n := range ns {
+		v := new(G.Value)
+		rr.vals = append(rr.vals, v)
+		rr.nodes = append(rr.nodes, G.Read(n, v))
+	}
+}
+
+func (rr *refReads) appendRange(dst []float32, from, to int) []float32 {
+	for _, v := range rr.vals[from:to] {
+		dst = copyTo32(dst, (*v).(*tensor.Dense))
+	}
+	return dst
+}
+
+// refTrain adapts refNet to TrainGraph.
+type refTrain struct {
+	*refNet
+	reads refReads
+}
+
+func newRefTrain(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (*refTrain, error) {
+	r, err := buildReference(g, cfg, w, T, B, loss)
+	if err != nil {
+		return nil, err
+	}
+	rt := &refTrain{refNet: r}
+	rt.reads.add(r.logits)
+	return rt, nil
+}
+
+func (r *refTrain) weightNodes() [5]*G.Node { return r.w }
+func (r *refTrain) lossNode() *G.Node       { return r.loss }
+func (r *refTrain) inputNodes() G.Nodes     { return r.inputs() }
+func (r *refTrain) outputNodes() G.Nodes    { return r.reads.nodes }
+
+func (r *refTrain) feed(inputs []float32, targets []int32, noise []float32) {
+	r.xBuf.load(inputs)
+	r.nBuf.load(noise)
+	r.yBuf.oneHot(targets, r.nOut)
+}
+
+func (r *refTrain) readOutputs(dst []float32) []float32 {
+	return r.reads.appendRange(dst, 0, len(r.reads.vals))
+}
+
+// refForward adapts refNet to ForwardGraph.
+type refForward struct {
+	*refNet
+	reads refReads // hidden states of every step, then logits of every step
+}
+
+func newRefForward(g *G.ExprGraph, cfg Config, w *Weights, T, B int) (*refForward, error) {
+	r, err := buildReference(g, cfg, w, T, B, "")
+	if err != nil {
+		return nil, err
+	}
+	rf := &refForward{refNet: r}
+	rf.reads.add(r.h)
+	rf.reads.add(r.logits)
+	return rf, nil
+}
+
+func (r *refForward) inputNodes() G.Nodes  { return r.inputs() }
+func (r *refForward) outputNodes() G.Nodes { return r.reads.nodes }
+
+func (r *refForward) feed(inputs []float32, _ []int32, noise []float32) {
+	r.xBuf.load(inputs)
+	r.nBuf.load(noise)
+}
+
+func (r *refForward) readHidden(dst []float32) []float32 {
+	return r.reads.appendRange(dst, 0, len(r.h))
+}
+
+func (r *refForward) readOutputs(dst []float32) []float32 {
+	return r.reads.appendRange(dst, len(r.h), len(r.reads.vals))
+}
