@@ -1,0 +1,276 @@
+package train
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/model"
+)
+
+// Config is every hyperparameter of a training run. The JSON keys and the
+// command-line flags are the names used by the NeuroGym PyTorch tutorial.
+// Times are in milliseconds.
+type Config struct {
+	Dt            float64 `json:"dt"`             // time step, ms
+	StimLen       float64 `json:"stim_len"`       // stimulus period, ms
+	StimNoise     float64 `json:"stim_noise"`     // task input noise sigma (NeuroGym "sigma")
+	SeqLen        int     `json:"seq_len"`        // steps per training sequence
+	NNeurons      int     `json:"n_neurons"`      // recurrent units
+	NetworkNoise  float64 `json:"network_noise"`  // recurrent noise level s
+	Tau           float64 `json:"tau"`            // membrane time constant, ms
+	ActivationFun string  `json:"activation_fun"` // "relu", "sigmoid" or "softplus"
+	BatchSize     int     `json:"batch_size"`     // sequences per iteration
+	NIteration    int     `json:"n_iteration"`    // training iterations
+	LearningRate  float64 `json:"learning_rate"`  // optimiser step size
+	Optimizer     string  `json:"optimizer"`      // "Adam", "RMSprop" or "SGD"
+	Loss          string  `json:"loss"`           // "CrossEntropy", "L1" or "L2"
+	Seed          int64   `json:"seed"`           // the one seed that fixes the run
+}
+
+// Allowed spellings (canonical forms), matched case-insensitively. Functions,
+// not variables, so that no caller can change them.
+func activationNames() []string { return []string{"relu", "sigmoid", "softplus"} }
+func lossNames() []string       { return []string{"CrossEntropy", "L1", "L2"} }
+
+// DefaultConfig returns the tutorial's configuration: dt 20 ms, stimulus
+// 1000 ms, stimulus noise 0.3, sequences of 60 steps, 64 ReLU units with
+// network noise 0.1 and tau 100 ms, batches of 16, 1000 iterations of Adam at
+// learning rate 0.01 on the cross-entropy loss, seed 0.
+func DefaultConfig() Config {
+	return Config{
+		Dt:            20,
+		StimLen:       1000,
+		StimNoise:     0.3,
+		SeqLen:        60,
+		NNeurons:      64,
+		NetworkNoise:  0.1,
+		Tau:           100,
+		ActivationFun: "relu",
+		BatchSize:     16,
+		NIteration:    1000,
+		LearningRate:  0.01,
+		Optimizer:     "Adam",
+		Loss:          "CrossEntropy",
+		Seed:          0,
+	}
+}
+
+// Canonical returns c with activation_fun, optimizer and loss spelled in their
+// canonical forms ("relu", "Adam", "CrossEntropy", ...). Names that are not
+// recognised are left as they are; Validate reports them.
+func (c Config) Canonical() Config {
+	if s := canonical(c.ActivationFun, activationNames()); s != "" {
+		c.ActivationFun = s
+	}
+	if s := canonical(c.Optimizer, optimizerNames()); s != "" {
+		c.Optimizer = s
+	}
+	if s := canonical(c.Loss, lossNames()); s != "" {
+		c.Loss = s
+	}
+	return c
+}
+
+// Validate reports every invalid field of c at once (joined with
+// errors.Join), each error naming the field (by its JSON/flag name), the
+// bad value and what is allowed. Names of the activation, optimiser and loss
+// are accepted in any letter case.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field string, value any, allowed string) {
+		errs = append(errs, fmt.Errorf("%s = %v: %s", field, value, allowed))
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	positive := func(field string, v float64, unit string) {
+		if !finite(v) || v <= 0 {
+			bad(field, v, "must be a positive number"+unit)
+		}
+	}
+	nonNegative := func(field string, v float64) {
+		if !finite(v) || v < 0 {
+			bad(field, v, "must be a finite number >= 0")
+		}
+	}
+	positiveInt := func(field string, v int) {
+		if v <= 0 {
+			bad(field, v, "must be a positive integer")
+		}
+	}
+
+	positive("dt", c.Dt, " (ms)")
+	positive("stim_len", c.StimLen, " (ms)")
+	if finite(c.StimLen) && finite(c.Dt) && c.Dt > 0 && c.StimLen > 0 && c.StimLen < c.Dt {
+		bad("stim_len", c.StimLen, fmt.Sprintf("must be at least dt = %v ms (the stimulus would have no step)", c.Dt))
+	}
+	nonNegative("stim_noise", c.StimNoise)
+	positiveInt("seq_len", c.SeqLen)
+	positiveInt("n_neurons", c.NNeurons)
+	nonNegative("network_noise", c.NetworkNoise)
+	positive("tau", c.Tau, " (ms)")
+	if finite(c.Tau) && finite(c.Dt) && c.Dt > 0 && c.Tau > 0 && c.Tau < c.Dt {
+		bad("tau", c.Tau, fmt.Sprintf("must be >= dt = %v ms (alpha = dt/tau must not exceed 1)", c.Dt))
+	}
+	if canonical(c.ActivationFun, activationNames()) == "" {
+		bad("activation_fun", fmt.Sprintf("%q", c.ActivationFun), "allowed: "+strings.Join(activationNames(), ", "))
+	}
+	positiveInt("batch_size", c.BatchSize)
+	positiveInt("n_iteration", c.NIteration)
+	positive("learning_rate", c.LearningRate, "")
+	if canonical(c.Optimizer, optimizerNames()) == "" {
+		bad("optimizer", fmt.Sprintf("%q", c.Optimizer), "allowed: "+strings.Join(optimizerNames(), ", "))
+	}
+	if canonical(c.Loss, lossNames()) == "" {
+		bad("loss", fmt.Sprintf("%q", c.Loss), "allowed: "+strings.Join(lossNames(), ", "))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("invalid training configuration: %w", errors.Join(errs...))
+}
+
+// TaskConfig returns the NeuroGym PerceptualDecisionMaking configuration of
+// the tutorial's kwargs {"dt": dt, "timing": {"stimulus": stim_len},
+// "sigma": stim_noise}; every other task parameter keeps its default.
+func (c Config) TaskConfig() data.PDMConfig {
+	t := data.DefaultPDMConfig()
+	t.Dt = c.Dt
+	t.Timing.Stimulus = data.Constant(c.StimLen)
+	t.Sigma = c.StimNoise
+	return t
+}
+
+// ModelConfig returns the network configuration for a task with obsDim
+// inputs and actDim outputs (data.PDMConfig.ObsDim and ActDim).
+func (c Config) ModelConfig(obsDim, actDim int) model.Config {
+	c = c.Canonical()
+	return model.Config{
+		NInput:       obsDim,
+		NHidden:      c.NNeurons,
+		NOutput:      actDim,
+		Dt:           c.Dt,
+		Tau:          c.Tau,
+		NetworkNoise: c.NetworkNoise,
+		Activation:   model.Activation(c.ActivationFun),
+	}
+}
+
+// modelConfig is ModelConfig for the task of c.
+func (c Config) modelConfig() model.Config {
+	t := c.TaskConfig()
+	return c.ModelConfig(t.ObsDim(), t.ActDim())
+}
+
+// DecodeConfig reads a JSON configuration from r. Keys that are absent keep
+// their DefaultConfig values; unknown keys, trailing data and values of the
+// wrong type are errors. The "version" and "graph" keys that run directories
+// carry are accepted and ignored, so that a run's config.json can be passed
+// back with -config to repeat the run. The result is in canonical spelling but is not
+// validated.
+func DecodeConfig(r io.Reader) (Config, error) {
+	rc, err := decodeRunConfig(r)
+	return rc.Config, err
+}
+
+func decodeRunConfig(r io.Reader) (runConfig, error) {
+	fc := runConfig{Config: DefaultConfig()}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fc); err != nil {
+		return runConfig{}, fmt.Errorf("decode JSON configuration (allowed keys: %s): %w", strings.Join(ConfigKeys(), ", "), err)
+	}
+	if dec.More() {
+		return runConfig{}, errors.New("decode JSON configuration: trailing data after the JSON object")
+	}
+	fc.Config = fc.Config.Canonical()
+	return fc, nil
+}
+
+// LoadConfigFile reads a JSON configuration file as DecodeConfig does.
+func LoadConfigFile(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config file: %w", err)
+	}
+	c, err := DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return Config{}, fmt.Errorf("config file %q: %w", path, err)
+	}
+	return c, nil
+}
+
+// ConfigKeys returns the JSON keys (= flag names) of Config, sorted.
+func ConfigKeys() []string {
+	var keys []string
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	var c Config
+	c.bindFlags(fs)
+	fs.VisitAll(func(f *flag.Flag) { keys = append(keys, f.Name) })
+	return keys
+}
+
+// bindFlags defines one flag per Config field on fs, stored in c and
+// defaulting to c's current values.
+func (c *Config) bindFlags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Dt, "dt", c.Dt, "time step `ms`")
+	fs.Float64Var(&c.StimLen, "stim_len", c.StimLen, "stimulus duration `ms`")
+	fs.Float64Var(&c.StimNoise, "stim_noise", c.StimNoise, "stimulus noise sigma (NeuroGym sigma)")
+	fs.IntVar(&c.SeqLen, "seq_len", c.SeqLen, "steps per training sequence")
+	fs.IntVar(&c.NNeurons, "n_neurons", c.NNeurons, "number of recurrent units")
+	fs.Float64Var(&c.NetworkNoise, "network_noise", c.NetworkNoise, "recurrent noise level")
+	fs.Float64Var(&c.Tau, "tau", c.Tau, "time constant `ms` (>= dt)")
+	fs.StringVar(&c.ActivationFun, "activation_fun", c.ActivationFun, "activation: "+strings.Join(activationNames(), ", "))
+	fs.IntVar(&c.BatchSize, "batch_size", c.BatchSize, "sequences per iteration")
+	fs.IntVar(&c.NIteration, "n_iteration", c.NIteration, "training iterations")
+	fs.Float64Var(&c.LearningRate, "learning_rate", c.LearningRate, "learning rate")
+	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimiser: "+strings.Join(optimizerNames(), ", "))
+	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: "+strings.Join(lossNames(), ", "))
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "run seed (fixes data, weights and noise)")
+}
+
+// ConfigFlags registers the configuration flags (one per JSON key, with the
+// tutorial's defaults) and -config on fs. After fs.Parse, call the returned
+// function to get the resolved configuration: DefaultConfig, overlaid by the
+// -config file if given, overlaid by the flags that were set on the command
+// line (flags left at their defaults never override the file). The result is
+// canonical and validated.
+func ConfigFlags(fs *flag.FlagSet) func() (Config, error) {
+	flagCfg := DefaultConfig()
+	flagCfg.bindFlags(fs)
+	path := fs.String("config", "", "JSON configuration `file` (keys as the flags; flags given on the command line override it)")
+	return func() (Config, error) {
+		cfg := DefaultConfig()
+		if *path != "" {
+			var err error
+			if cfg, err = LoadConfigFile(*path); err != nil {
+				return Config{}, err
+			}
+		}
+		// Re-apply only the flags that were set, through a flag set bound to cfg.
+		over := flag.NewFlagSet("override", flag.ContinueOnError)
+		over.SetOutput(io.Discard)
+		cfg.bindFlags(over)
+		var err error
+		fs.Visit(func(f *flag.Flag) {
+			if over.Lookup(f.Name) == nil || err != nil {
+				return
+			}
+			err = over.Set(f.Name, f.Value.String())
+		})
+		if err != nil {
+			return Config{}, err
+		}
+		cfg = cfg.Canonical()
+		if err := cfg.Validate(); err != nil {
+			return Config{}, err
+		}
+		return cfg, nil
+	}
+}

@@ -1,0 +1,200 @@
+package train
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestDefaultConfigIsTutorial(t *testing.T) {
+	want := Config{Dt: 20, StimLen: 1000, StimNoise: 0.3, SeqLen: 60, NNeurons: 64,
+		NetworkNoise: 0.1, Tau: 100, ActivationFun: "relu", BatchSize: 16, NIteration: 1000,
+		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0}
+	if got := DefaultConfig(); got != want {
+		t.Errorf("DefaultConfig() = %+v, want %+v", got, want)
+	}
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Errorf("default config invalid: %v", err)
+	}
+}
+
+func TestConfigJSONKeysAreFlagNames(t *testing.T) {
+	b, err := json.Marshal(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := ConfigKeys()
+	if len(keys) != len(m) {
+		t.Fatalf("%d flags, %d JSON keys", len(keys), len(m))
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			t.Errorf("flag %q is not a JSON key of Config", k)
+		}
+	}
+}
+
+func TestConfigJSONRoundTrip(t *testing.T) {
+	c := DefaultConfig()
+	c.NNeurons, c.StimNoise, c.Optimizer, c.Seed = 32, 0.125, "SGD", -7
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != c {
+		t.Errorf("round trip: got %+v, want %+v", got, c)
+	}
+}
+
+func TestDecodeConfig(t *testing.T) {
+	for _, c := range []struct {
+		name, js string
+		want     func(*Config) // applied to DefaultConfig
+		errHas   string
+	}{
+		{"empty object keeps defaults", `{}`, func(*Config) {}, ""},
+		{"partial", `{"n_neurons": 8, "optimizer": "rmsprop"}`, func(c *Config) { c.NNeurons, c.Optimizer = 8, "RMSprop" }, ""},
+		{"version key of a run dir is ignored", `{"seed": 3, "version": "x"}`, func(c *Config) { c.Seed = 3 }, ""},
+		{"unknown key", `{"n_neuron": 8}`, nil, `unknown field "n_neuron"`},
+		{"wrong type", `{"n_neurons": "8"}`, nil, "n_neurons"},
+		{"trailing data", `{} {}`, nil, "trailing"},
+		{"not JSON", `dt=20`, nil, "decode"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := DecodeConfig(strings.NewReader(c.js))
+			if c.errHas != "" {
+				if err == nil || !strings.Contains(err.Error(), c.errHas) {
+					t.Fatalf("err = %v, want one containing %q", err, c.errHas)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := DefaultConfig()
+			c.want(&want)
+			if got != want {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		mod    func(*Config)
+		errHas []string // all must appear
+	}{
+		{"zero dt", func(c *Config) { c.Dt = 0 }, []string{"dt = 0", "positive"}},
+		{"negative stim_len", func(c *Config) { c.StimLen = -1 }, []string{"stim_len"}},
+		{"stim_len below dt", func(c *Config) { c.StimLen = 10 }, []string{"stim_len = 10", "dt"}},
+		{"negative stim_noise", func(c *Config) { c.StimNoise = -0.1 }, []string{"stim_noise"}},
+		{"zero seq_len", func(c *Config) { c.SeqLen = 0 }, []string{"seq_len = 0", "positive integer"}},
+		{"negative n_neurons", func(c *Config) { c.NNeurons = -3 }, []string{"n_neurons = -3"}},
+		{"negative network_noise", func(c *Config) { c.NetworkNoise = -1 }, []string{"network_noise"}},
+		{"tau below dt", func(c *Config) { c.Tau = 10 }, []string{"tau = 10", "dt"}},
+		{"zero tau", func(c *Config) { c.Tau = 0 }, []string{"tau = 0"}},
+		{"unknown activation", func(c *Config) { c.ActivationFun = "tanh" }, []string{`activation_fun = "tanh"`, "relu, sigmoid, softplus"}},
+		{"zero batch", func(c *Config) { c.BatchSize = 0 }, []string{"batch_size"}},
+		{"zero iterations", func(c *Config) { c.NIteration = 0 }, []string{"n_iteration"}},
+		{"negative lr", func(c *Config) { c.LearningRate = -0.1 }, []string{"learning_rate"}},
+		{"unknown optimizer", func(c *Config) { c.Optimizer = "Adagrad" }, []string{`optimizer = "Adagrad"`, "Adam, RMSprop, SGD"}},
+		{"unknown loss", func(c *Config) { c.Loss = "MSE" }, []string{`loss = "MSE"`, "CrossEntropy, L1, L2"}},
+		{"several at once", func(c *Config) { c.SeqLen, c.Loss = -1, "x" }, []string{"seq_len", "loss"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			c.mod(&cfg)
+			err := cfg.Validate()
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, s := range c.errHas {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not contain %q", err, s)
+				}
+			}
+		})
+	}
+	// Names are case-insensitive.
+	cfg := DefaultConfig()
+	cfg.ActivationFun, cfg.Optimizer, cfg.Loss = "ReLU", "adam", "crossentropy"
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("case-insensitive names rejected: %v", err)
+	}
+	if c := cfg.Canonical(); c.ActivationFun != "relu" || c.Optimizer != "Adam" || c.Loss != "CrossEntropy" {
+		t.Errorf("Canonical() = %+v", c)
+	}
+}
+
+// parseArgs runs ConfigFlags on args.
+func parseArgs(args ...string) (Config, error) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	resolve := ConfigFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	return resolve()
+}
+
+func TestConfigFlags(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.json")
+	if err := os.WriteFile(file, []byte(`{"n_neurons": 32, "learning_rate": 0.005, "seed": 4}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"n_neurons": 32, "lr": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		args   []string
+		want   func(*Config)
+		errHas string
+	}{
+		{"no flags gives defaults", nil, func(*Config) {}, ""},
+		{"flags", []string{"-n_neurons", "16", "-optimizer", "sgd", "-seed", "9"}, func(c *Config) { c.NNeurons, c.Optimizer, c.Seed = 16, "SGD", 9 }, ""},
+		{"file", []string{"-config", file}, func(c *Config) { c.NNeurons, c.LearningRate, c.Seed = 32, 0.005, 4 }, ""},
+		{"flag overrides file", []string{"-config", file, "-seed", "5"}, func(c *Config) { c.NNeurons, c.LearningRate, c.Seed = 32, 0.005, 5 }, ""},
+		{"flag set to default still overrides file", []string{"-n_neurons", "64", "-config", file}, func(c *Config) { c.LearningRate, c.Seed = 0.005, 4 }, ""},
+		{"missing file", []string{"-config", filepath.Join(dir, "nope.json")}, nil, "nope.json"},
+		{"unknown key in file", []string{"-config", bad}, nil, `unknown field "lr"`},
+		{"invalid value", []string{"-tau", "5"}, nil, "tau = 5"},
+		{"NaN rejected", []string{"-stim_noise", "NaN"}, nil, "stim_noise"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parseArgs(c.args...)
+			if c.errHas != "" {
+				if err == nil || !strings.Contains(err.Error(), c.errHas) {
+					t.Fatalf("err = %v, want one containing %q", err, c.errHas)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := DefaultConfig()
+			c.want(&want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}

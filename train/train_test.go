@@ -1,0 +1,217 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/model"
+)
+
+// smallConfig is a quick configuration for loop tests: the tutorial's task
+// with a small network and batch.
+func smallConfig(n int) Config {
+	c := DefaultConfig()
+	c.NNeurons, c.BatchSize, c.NIteration = 16, 4, n
+	return c
+}
+
+func weightsData(w *model.Weights) [][]float32 {
+	var out [][]float32
+	for _, t := range w.Tensors() {
+		out = append(out, append([]float32(nil), t.Data().([]float32)...))
+	}
+	return out
+}
+
+func equalWeights(a, b *model.Weights) bool {
+	x, y := weightsData(a), weightsData(b)
+	for i := range x {
+		if !slices.Equal(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func mustTrain(t *testing.T, cfg Config, opt Options) *Result {
+	t.Helper()
+	res, err := Train(context.Background(), cfg, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestTrainDeterministic: same seed, same loss curve and weights, whatever
+// the goroutine scheduling (the second run stalls the loop at random so that
+// the batch producer runs ahead by different amounts).
+func TestTrainDeterministic(t *testing.T) {
+	cfg := smallConfig(30)
+	cfg.Seed = 7
+	a := mustTrain(t, cfg, Options{})
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := mustTrain(t, cfg, Options{Progress: func(Iteration) {
+		if rng.IntN(3) == 0 {
+			time.Sleep(time.Duration(rng.IntN(500)) * time.Microsecond)
+		}
+	}})
+	if a.Completed() != 30 || b.Completed() != 30 {
+		t.Fatalf("completed %d and %d iterations, want 30", a.Completed(), b.Completed())
+	}
+	if !slices.Equal(a.Loss, b.Loss) || !slices.Equal(a.Accuracy, b.Accuracy) {
+		t.Errorf("loss curves differ:\n%v\n%v", a.Loss, b.Loss)
+	}
+	if !equalWeights(a.Weights, b.Weights) {
+		t.Error("weights differ between two runs with the same seed")
+	}
+	cfg.Seed = 8
+	c := mustTrain(t, cfg, Options{})
+	if slices.Equal(a.Loss, c.Loss) {
+		t.Error("seeds 7 and 8 gave the same loss curve")
+	}
+}
+
+// TestTrainUpdatesWeights: the solver's updates reach Result.Weights (the
+// tensors saved to model.npz), and the loss goes down.
+func TestTrainUpdatesWeights(t *testing.T) {
+	cfg := smallConfig(40)
+	res := mustTrain(t, cfg, Options{})
+	init := model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32)
+	x, y := weightsData(init), weightsData(res.Weights)
+	for i, name := range model.StateDictNames {
+		if slices.Equal(x[i], y[i]) {
+			t.Errorf("%s unchanged by training", name)
+		}
+	}
+	first, last := tailMean(res.Loss[:5], 5), tailMean(res.Loss, 5)
+	if !(last < first) {
+		t.Errorf("loss did not decrease: first 5 mean %g, last 5 mean %g", first, last)
+	}
+	for i, v := range res.Accuracy {
+		if v < 0 || v > 100 || math.Mod(v*float64(cfg.BatchSize), 100) != 0 {
+			t.Fatalf("accuracy[%d] = %g: want a multiple of 100/%d in [0, 100]", i, v, cfg.BatchSize)
+		}
+	}
+	if res.TrainSeconds <= 0 || res.Stopped != "" {
+		t.Errorf("TrainSeconds %g, Stopped %q", res.TrainSeconds, res.Stopped)
+	}
+}
+
+// TestTrainNonFinite: a learning rate of 1e30 blows the network up; Train
+// stops at the first non-finite loss, names the iteration, and keeps the
+// weights that gave the last finite loss: those of a run stopped two
+// iterations earlier.
+func TestTrainNonFinite(t *testing.T) {
+	cfg := smallConfig(50)
+	cfg.Optimizer, cfg.LearningRate = "SGD", 1e30
+	res, err := Train(context.Background(), cfg, Options{})
+	var nf *NonFiniteLossError
+	if !errors.As(err, &nf) {
+		t.Fatalf("err = %v, want *NonFiniteLossError", err)
+	}
+	if res == nil || res.Completed() != nf.Iteration-1 {
+		t.Fatalf("completed %d iterations, error at iteration %d", res.Completed(), nf.Iteration)
+	}
+	if res.Stopped == "" {
+		t.Error("Stopped is empty")
+	}
+	for _, l := range res.Loss {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			t.Fatalf("non-finite loss kept in the log: %v", res.Loss)
+		}
+	}
+	var want *model.Weights
+	if k := nf.Iteration - 2; k > 0 {
+		cfg.NIteration = k
+		want = mustTrain(t, cfg, Options{}).Weights
+	} else {
+		want = model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32)
+	}
+	if !equalWeights(res.Weights, want) {
+		t.Errorf("kept weights are not those of iteration %d", nf.Iteration-1)
+	}
+	t.Logf("diverged at iteration %d: %v", nf.Iteration, err)
+}
+
+// TestTrainCancel: cancelling the context stops after the current iteration
+// and returns what exists.
+func TestTrainCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := Train(ctx, smallConfig(100), Options{Progress: func(it Iteration) {
+		if it.Index == 5 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if res == nil || res.Completed() != 5 || res.Stopped == "" {
+		t.Fatalf("result %+v", res)
+	}
+}
+
+func TestTrainInvalidConfig(t *testing.T) {
+	cfg := smallConfig(10)
+	cfg.Tau = 1
+	if res, err := Train(context.Background(), cfg, Options{}); err == nil || res != nil {
+		t.Errorf("Train with tau < dt: result %v, err %v", res, err)
+	}
+}
+
+func TestLastStepAccuracy(t *testing.T) {
+	// T=2, B=3, O=3; only the last step (t=1) counts.
+	out := []float32{
+		9, 0, 0, 9, 0, 0, 9, 0, 0, // t=0
+		0, 1, 0, 0, 0, 1, 2, 2, 0, // t=1: argmax 1, 2, 0 (tie -> first)
+	}
+	targets := []int32{1, 1, 1, 1, 2, 1}
+	if got := lastStepAccuracy(out, targets, 2, 3, 3); math.Abs(got-200.0/3) > 1e-12 {
+		t.Errorf("accuracy = %g, want 66.67", got)
+	}
+}
+
+func TestFinalFigures(t *testing.T) {
+	r := &Result{}
+	for i := range 250 {
+		r.Loss = append(r.Loss, float64(i))
+		r.Accuracy = append(r.Accuracy, 1)
+	}
+	if got := r.FinalLoss(); got != 199.5 { // mean of 150..249
+		t.Errorf("FinalLoss = %g, want 199.5", got)
+	}
+	r.Loss = r.Loss[:10]
+	if got := r.FinalLoss(); got != 4.5 {
+		t.Errorf("FinalLoss of 10 = %g, want 4.5", got)
+	}
+	if !math.IsNaN((&Result{}).FinalAccuracy()) {
+		t.Error("FinalAccuracy of nothing is not NaN")
+	}
+}
+
+// BenchmarkTrainIteration times one full training iteration of the default
+// configuration (batch and noise generation, which overlap the graph on
+// another goroutine, forward and backward pass, optimiser step) on the fast
+// and the reference graph.
+func BenchmarkTrainIteration(b *testing.B) {
+	for _, kind := range []model.GraphKind{model.Fast, model.Reference} {
+		b.Run(GraphName(kind), func(b *testing.B) {
+			cfg := DefaultConfig()
+			cfg.NIteration = b.N
+			b.ReportAllocs()
+			b.ResetTimer()
+			res, err := Train(context.Background(), cfg, Options{Graph: kind})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(1000*res.SecondsPerIteration(), "ms/iter")
+		})
+	}
+}
