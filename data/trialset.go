@@ -212,4 +212,3 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	return nil
 }
-
