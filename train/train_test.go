@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +214,25 @@ func BenchmarkTrainIteration(b *testing.B) {
 			}
 			b.ReportMetric(1000*res.SecondsPerIteration(), "ms/iter")
 		})
+	}
+}
+
+func TestPlainProgress(t *testing.T) {
+	var b strings.Builder
+	report, finish := newProgress(&b, false, 100)
+	for k := 1; k <= 100; k++ {
+		report(Iteration{Index: k, N: 100, Loss: 1, Accuracy: 50})
+	}
+	finish()
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 10 || !strings.HasPrefix(lines[9], "iteration 100/100  loss 1.0000  accuracy  50.0%") {
+		t.Errorf("plain progress:\n%s", b.String())
+	}
+	b.Reset()
+	report, finish = newProgress(&b, true, 100)
+	report(Iteration{Index: 1, N: 100, Loss: 1, Accuracy: 50})
+	finish()
+	if !strings.Contains(b.String(), "loss 1.0000") {
+		t.Errorf("progress bar output lacks the loss: %q", b.String())
 	}
 }

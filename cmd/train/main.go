@@ -85,8 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	opt := train.Options{Graph: kind}
 	finish := func() {}
-	if !*quiet {
-		opt.Progress, finish = train.NewProgress(os.Stderr, cfg.NIteration)
+	if f, ok := stderr.(*os.File); ok && !*quiet {
+		opt.Progress, finish = train.NewProgress(f, cfg.NIteration)
 	}
 	res, trainErr := train.Train(ctx, cfg, opt)
 	finish()

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "run")
+	small := []string{"-n_neurons", "8", "-batch_size", "2", "-n_iteration", "5", "-quiet"}
+
+	var out, errb bytes.Buffer
+	if code := run(append(small, "-out", dir), &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
+	}
+	for _, want := range []string{"run saved to " + dir, "final training accuracy", "next: go run ./cmd/analyze"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, f := range []string{"config.json", "model.npz", "train_log.csv", "summary.json", "training.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+
+	for _, c := range []struct {
+		name   string
+		args   []string
+		code   int
+		errHas string
+	}{
+		{"existing run dir", append(small, "-out", dir), 1, "-force"},
+		{"force", append(small, "-out", dir, "-force"), 0, ""},
+		{"bad flag", []string{"-n_neurons", "many"}, 2, "invalid value"},
+		{"unknown flag", []string{"-neurons", "8"}, 2, "not defined"},
+		{"invalid config", []string{"-tau", "5", "-out", filepath.Join(base, "never")}, 2, "tau = 5"},
+		{"bad graph", []string{"-graph", "turbo", "-out", filepath.Join(base, "never")}, 2, "fast, reference"},
+		{"stray argument", []string{"extra"}, 2, "unexpected argument"},
+		{"missing config file", []string{"-config", filepath.Join(base, "none.json")}, 2, "none.json"},
+		{"unwritable out", append(small, "-out", filepath.Join(dir, "config.json", "sub")), 1, "run directory"},
+		{"help", []string{"-h"}, 0, "usage: train"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(c.args, &out, &errb); code != c.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, c.code, errb.String())
+			}
+			if !strings.Contains(errb.String(), c.errHas) {
+				t.Errorf("stderr lacks %q:\n%s", c.errHas, errb.String())
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(base, "never")); err == nil {
+		t.Error("a run directory was created for an invalid configuration")
+	}
+}
