@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // TimingKind names how a period's duration is drawn.
@@ -270,11 +269,11 @@ func (s *TimingSpec) UnmarshalJSON(b []byte) error {
 }
 
 func number(b json.RawMessage) (float64, error) {
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
+	var v float64
+	if err := json.Unmarshal(b, &v); err != nil || bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		return 0, fmt.Errorf("%s is not a number", b)
 	}
-	return strconv.ParseFloat(string(n), 64)
+	return v, nil
 }
 
 func numberList(items []json.RawMessage) ([]float64, error) {
