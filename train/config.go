@@ -131,6 +131,16 @@ func (c Config) Validate() error {
 		bad("loss", fmt.Sprintf("%q", c.Loss), "allowed: "+strings.Join(lossNames(), ", "))
 	}
 	if len(errs) == 0 {
+		// The task and the network check themselves too (e.g. limits that
+		// only they know); their errors name their own fields.
+		task := c.TaskConfig()
+		if err := task.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("task: %w", err))
+		} else if err := c.ModelConfig(task.ObsDim(), task.ActDim()).Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("network: %w", err))
+		}
+	}
+	if len(errs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("invalid training configuration: %w", errors.Join(errs...))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -234,5 +235,32 @@ func TestPlainProgress(t *testing.T) {
 	finish()
 	if !strings.Contains(b.String(), "loss 1.0000") {
 		t.Errorf("progress bar output lacks the loss: %q", b.String())
+	}
+}
+
+// TestMemoryFlat: the live heap does not grow with the number of iterations
+// (no per-iteration leak in the loop, the graph, the solver or the producer).
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("400 iterations; skipped with -short")
+	}
+	heap := map[int]uint64{}
+	cfg := smallConfig(400)
+	cfg.SeqLen = 20 // the cost is per tape instruction: a shorter graph is quicker
+	_, err := Train(context.Background(), cfg, Options{Progress: func(it Iteration) {
+		if it.Index == 100 || it.Index == 400 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			heap[it.Index] = ms.HeapAlloc
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	growth := int64(heap[400]) - int64(heap[100])
+	t.Logf("live heap after 100 iterations %.2f MB, after 400 %.2f MB", float64(heap[100])/1e6, float64(heap[400])/1e6)
+	if growth > 1<<20 {
+		t.Errorf("live heap grew by %.2f MB over 300 iterations", float64(growth)/1e6)
 	}
 }
