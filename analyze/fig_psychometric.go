@@ -78,14 +78,17 @@ func PlotPsychometric(path string, ps *Psychometric) error {
 	lb.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(-12)}
 	p.Add(eb, sc, lb)
 
-	p.Legend.Add("test trials (± binomial s.e.)", sc)
-	fitName := fmt.Sprintf("logistic fit: bias %.2g ± %.2g%%, slope %.2g ± %.2g /%%", fit.Bias, fit.BiasSE, fit.Slope, fit.SlopeSE)
+	p.Legend.Add("test trials ± s.e.", sc)
+	fitName := "logistic fit"
 	if fit.Method == "firth" {
-		fitName += " (Firth)"
+		fitName = "logistic fit (Firth)"
 	}
 	p.Legend.Add(fitName, f)
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), vg.Points(-6)
+	p.Legend.Add(fmt.Sprintf("bias %.2g ± %.2g %%", fit.Bias, fit.BiasSE))
+	p.Legend.Add(fmt.Sprintf("slope %.2g ± %.2g /%%", fit.Slope, fit.SlopeSE))
+	// Bottom right is empty for a rising curve.
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(-6), vg.Points(30)
 	p.X.Min, p.X.Max = -xmax, xmax
 	p.Y.Min, p.Y.Max = -0.05, 1.05
 	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"},

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -73,12 +74,12 @@ func PlotTrialOutput(path string, a *Activity, n int) error {
 	}
 	top, topLeg := inputsPlot(a, n)
 
-	cm := moreland.Kindlmann()
+	// Reversed Kindlmann: white for 0, dark for 1, perceptually uniform;
+	// the chosen unit reads as ink on paper.
+	cm := palette.Reverse(moreland.Kindlmann())
 	cm.SetMin(0)
 	cm.SetMax(1)
-	hm := plotter.NewHeatMap(probGrid{p: a.Probabilities(n), steps: steps, o: a.O, dt: a.Dt}, cm.Palette(256))
-	hm.Min, hm.Max = 0, 1
-	hm.Rasterized = true
+	hm := &cellMap{p: a.Probabilities(n), steps: steps, o: a.O, dt: a.Dt, cm: cm}
 	bottom := newPlot("Network output probability (softmax)", "time (ms)", "output unit")
 	bottom.Add(hm)
 	tg := make([]float64, steps)
@@ -185,17 +186,38 @@ func actionAxis(p *plot.Plot, o int) {
 	p.Y.Min, p.Y.Max = -0.2, float64(o-1)+0.2
 }
 
-// probGrid is the (time, unit) grid of one trial's output probabilities.
-type probGrid struct {
+// cellMap draws one trial's output probabilities as a grid of filled
+// cells, step t (ms [t*dt, (t+1)*dt)) by output unit, each cell slightly
+// overlapping its neighbours so that no anti-aliasing seams show.
+type cellMap struct {
 	p        []float64 // (steps, o)
 	steps, o int
 	dt       float64
+	cm       palette.ColorMap
 }
 
-func (g probGrid) Dims() (c, r int)   { return g.steps, g.o }
-func (g probGrid) Z(c, r int) float64 { return g.p[c*g.o+r] }
-func (g probGrid) X(c int) float64    { return (float64(c) + 0.5) * g.dt }
-func (g probGrid) Y(r int) float64    { return float64(r) }
+func (m *cellMap) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	pad := vg.Points(0.6)
+	for t := 0; t < m.steps; t++ {
+		x0, x1 := trX(float64(t)*m.dt), trX(float64(t+1)*m.dt)
+		for k := 0; k < m.o; k++ {
+			y0, y1 := trY(float64(k)-0.5), trY(float64(k)+0.5)
+			col, err := m.cm.At(math.Max(0, math.Min(1, m.p[t*m.o+k])))
+			if err != nil {
+				continue // only for NaN, excluded by checkFinite
+			}
+			c.FillPolygon(col, c.ClipPolygonXY([]vg.Point{
+				{X: x0 - pad, Y: y0 - pad}, {X: x1 + pad, Y: y0 - pad}, {X: x1 + pad, Y: y1 + pad}, {X: x0 - pad, Y: y1 + pad},
+			}))
+		}
+	}
+	// A thin frame, so that white (probability 0) cells have an edge.
+	x0, x1 := trX(0), trX(float64(m.steps)*m.dt)
+	y0, y1 := trY(-0.5), trY(float64(m.o)-0.5)
+	c.StrokeLines(draw.LineStyle{Color: color.Gray{Y: 120}, Width: vg.Points(0.8)},
+		[]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}})
+}
 
 func checkTrial(a *Activity, n int) error {
 	if err := a.Validate(); err != nil {

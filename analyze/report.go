@@ -1,0 +1,285 @@
+package analyze
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// File names written by Report.WriteFiles.
+const (
+	MetricsFile      = "metrics.json"
+	ActivityFile     = "activity.npz"
+	TaskTrialFile    = "task_trial.png"
+	TrialOutputFile  = "trial_output.png"
+	PsychometricFile = "psychometric.png"
+	PCA2DFile        = "pca2d.png"
+	PCA3DFile        = "pca3d.png"
+)
+
+// NumPCs is the number of explained-variance ratios kept in Metrics.
+const NumPCs = 10
+
+// Report is the full analysis of one test.
+type Report struct {
+	Activity *Activity
+	// Seed is the test seed the activity was drawn with.
+	Seed     int64
+	Accuracy Accuracy
+	// Psychometric is nil for tasks with more than two choices.
+	Psychometric *Psychometric
+	// PCA is the principal component analysis of the hidden states of all
+	// real steps of all trials.
+	PCA *PCA
+	// ExampleTrial is the trial shown in the single-trial figures: the
+	// first trial at the middle non-zero coherence level (12.8% for the
+	// default levels), or trial 0 if all coherences are 0.
+	ExampleTrial int
+	// Notes lists analyses that were skipped and why.
+	Notes []string
+}
+
+// Analyze computes accuracy, psychometric curve and PCA of a (Choice and
+// Correct must be filled, as Evaluate and Decide do). seed is recorded in
+// the metrics. It returns an error if a is invalid, has non-finite hidden
+// states, or a computation fails; a task with more than two choices only
+// skips the psychometric curve (see Notes).
+func Analyze(a *Activity, seed int64) (*Report, error) {
+	acc, err := a.Accuracy()
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Activity: a, Seed: seed, Accuracy: acc}
+	r.Psychometric, err = a.Psychometric()
+	switch {
+	case errors.Is(err, ErrNotBinary):
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %d choices (signed coherence needs 2); see per-coherence accuracy", a.O-1))
+	case err != nil:
+		return nil, err
+	}
+	if err := checkFinite("hidden", a.Hidden); err != nil {
+		return nil, err
+	}
+	r.PCA, err = FitPCA(a.HiddenMatrix())
+	if err != nil {
+		return nil, err
+	}
+	switch k := r.PCA.Components(); {
+	case k < 2:
+		r.Notes = append(r.Notes, "no PCA figures: fewer than 2 principal components")
+	case k < 3:
+		r.Notes = append(r.Notes, "no 3-D PCA figure: only 2 principal components")
+	}
+	r.ExampleTrial = exampleTrial(a)
+	return r, nil
+}
+
+func exampleTrial(a *Activity) int {
+	var levels []float64
+	seen := map[float64]bool{}
+	for _, c := range a.Coh {
+		if c > 0 && !seen[c] {
+			seen[c] = true
+			levels = append(levels, c)
+		}
+	}
+	if len(levels) == 0 {
+		return 0
+	}
+	sort.Float64s(levels)
+	mid := levels[(len(levels)-1)/2]
+	for n, c := range a.Coh {
+		if c == mid {
+			return n
+		}
+	}
+	return 0
+}
+
+// Metrics is the content of metrics.json.
+type Metrics struct {
+	Seed    int64 `json:"seed"`
+	NTrials int   `json:"n_trials"`
+	// TestAccuracy is the percentage of trials whose choice at the last
+	// step was correct.
+	TestAccuracy float64 `json:"test_accuracy"`
+	// NoResponse counts trials still fixating at the last step.
+	NoResponse   int               `json:"n_no_response"`
+	PerCoherence PerCoherence      `json:"per_coherence"`
+	Psychometric *PsychometricJSON `json:"psychometric,omitempty"`
+	// ExplainedVarianceRatio holds the share of hidden-state variance of
+	// the first (up to NumPCs) principal components.
+	ExplainedVarianceRatio []float64 `json:"explained_variance_ratio"`
+	DtMs                   float64   `json:"dt_ms"`
+	StepsMax               int       `json:"steps_max"`
+	ExampleTrial           int       `json:"example_trial"`
+}
+
+// PerCoherence is the per-coherence accuracy; it marshals to a JSON object
+// keyed by the coherence in percent ("0", "6.4", ...) in increasing order,
+// each value {"n": trials, "correct": count, "accuracy": percent}.
+type PerCoherence []CohAccuracy
+
+// MarshalJSON implements json.Marshaler.
+func (p PerCoherence) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, c := range p {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		v, err := json.Marshal(struct {
+			N        int      `json:"n"`
+			Correct  int      `json:"correct"`
+			Accuracy *float64 `json:"accuracy"`
+		}{c.N, c.Correct, finite(c.Percent())})
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "%q:%s", formatCoh(c.Coh), v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// PsychometricJSON is the psychometric part of metrics.json. Standard
+// errors that are not finite are null.
+type PsychometricJSON struct {
+	Model   string      `json:"model"`
+	Method  string      `json:"method"`
+	Bias    float64     `json:"bias"`
+	BiasSE  *float64    `json:"bias_se"`
+	Slope   float64     `json:"slope"`
+	SlopeSE *float64    `json:"slope_se"`
+	Points  []PointJSON `json:"points"`
+}
+
+// PointJSON is one psychometric point in metrics.json.
+type PointJSON struct {
+	SignedCoh float64 `json:"signed_coh"`
+	N         int     `json:"n"`
+	PChoose2  float64 `json:"p_choose_2"`
+	SE        float64 `json:"se"`
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// Metrics returns the summary written to metrics.json.
+func (r *Report) Metrics() Metrics {
+	a := r.Activity
+	m := Metrics{
+		Seed:         r.Seed,
+		NTrials:      r.Accuracy.N,
+		TestAccuracy: r.Accuracy.Percent(),
+		NoResponse:   r.Accuracy.NoResponse,
+		PerCoherence: PerCoherence(r.Accuracy.PerCoherence),
+		DtMs:         a.Dt,
+		StepsMax:     a.T,
+		ExampleTrial: r.ExampleTrial,
+	}
+	evr := r.PCA.ExplainedVarianceRatio()
+	m.ExplainedVarianceRatio = evr[:min(NumPCs, len(evr))]
+	if ps := r.Psychometric; ps != nil {
+		pj := &PsychometricJSON{
+			Model:   "P(choose choice 2) = 1/(1+exp(-slope*(x-bias))), x = signed coherence in percent, + favours choice 2",
+			Method:  ps.Fit.Method,
+			Bias:    ps.Fit.Bias,
+			BiasSE:  finite(ps.Fit.BiasSE),
+			Slope:   ps.Fit.Slope,
+			SlopeSE: finite(ps.Fit.SlopeSE),
+		}
+		for _, p := range ps.Points {
+			pj.Points = append(pj.Points, PointJSON{SignedCoh: p.SignedCoh, N: p.N, PChoose2: p.P(), SE: p.SE()})
+		}
+		m.Psychometric = pj
+	}
+	return m
+}
+
+// WriteMetrics writes r.Metrics() as indented JSON to path, atomically.
+func (r *Report) WriteMetrics(path string) error {
+	b, err := json.MarshalIndent(r.Metrics(), "", "  ")
+	if err != nil {
+		return fmt.Errorf("analyze: metrics: %w", err)
+	}
+	b = append(b, '\n')
+	return writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
+}
+
+// WriteFiles writes metrics.json, activity.npz and the five figures into
+// dir (which must exist), each atomically, and returns the paths written.
+// Figures that do not apply (the psychometric curve for more than two
+// choices, PCA plots for fewer than 2 or 3 components) are skipped; Analyze
+// put the reason in r.Notes. It stops at the first error.
+func (r *Report) WriteFiles(dir string) ([]string, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("analyze: output directory: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("analyze: output %q is not a directory", dir)
+	}
+	a, n := r.Activity, r.ExampleTrial
+	type job struct {
+		name string
+		fn   func(path string) error
+	}
+	jobs := []job{
+		{MetricsFile, r.WriteMetrics},
+		{ActivityFile, func(p string) error { return WriteNPZ(p, a) }},
+		{TaskTrialFile, func(p string) error { return PlotTaskTrial(p, a, n) }},
+		{TrialOutputFile, func(p string) error { return PlotTrialOutput(p, a, n) }},
+	}
+	if r.Psychometric != nil {
+		jobs = append(jobs, job{PsychometricFile, func(p string) error { return PlotPsychometric(p, r.Psychometric) }})
+	}
+	if r.PCA.Components() >= 2 {
+		jobs = append(jobs, job{PCA2DFile, func(p string) error { return PlotPCA2D(p, a, r.PCA) }})
+	}
+	if r.PCA.Components() >= 3 {
+		jobs = append(jobs, job{PCA3DFile, func(p string) error { return PlotPCA3D(p, a, r.PCA) }})
+	}
+	var written []string
+	for _, j := range jobs {
+		p := filepath.Join(dir, j.name)
+		if err := j.fn(p); err != nil {
+			return written, fmt.Errorf("analyze: %s: %w", j.name, err)
+		}
+		written = append(written, p)
+	}
+	return written, nil
+}
+
+// WriteSummary writes a short human-readable summary to w: the accuracy
+// table, the psychometric fit, the first explained-variance ratios and any
+// notes.
+func (r *Report) WriteSummary(w io.Writer) error {
+	fmt.Fprintf(w, "test: %d trials, seed %d, noise on\n", r.Accuracy.N, r.Seed)
+	if err := r.Accuracy.WriteTable(w); err != nil {
+		return err
+	}
+	if ps := r.Psychometric; ps != nil {
+		f := ps.Fit
+		fmt.Fprintf(w, "psychometric (%s logistic): bias %.3g ± %.2g %% coherence, slope %.3g ± %.2g per %%\n",
+			f.Method, f.Bias, f.BiasSE, f.Slope, f.SlopeSE)
+	}
+	evr := r.PCA.ExplainedVarianceRatio()
+	fmt.Fprintf(w, "explained variance of PC1-3: ")
+	for i := 0; i < min(3, len(evr)); i++ {
+		fmt.Fprintf(w, "%.1f%% ", 100*evr[i])
+	}
+	fmt.Fprintln(w)
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	return nil
+}

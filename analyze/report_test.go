@@ -1,0 +1,129 @@
+package analyze
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/taskrnn/taskrnn/model"
+	"gorgonia.org/tensor"
+)
+
+func TestReportWriteFiles(t *testing.T) {
+	a := syntheticActivity(t, 80, 7)
+	r, err := Analyze(a, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Coh[r.ExampleTrial] != 12.8 {
+		t.Errorf("example trial %d has coherence %v, want the middle level 12.8", r.ExampleTrial, a.Coh[r.ExampleTrial])
+	}
+	dir := t.TempDir()
+	files, err := r.WriteFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{MetricsFile, ActivityFile, TaskTrialFile, TrialOutputFile, PsychometricFile, PCA2DFile, PCA3DFile}
+	if len(files) != len(want) {
+		t.Fatalf("wrote %v, want %v", files, want)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != len(want) {
+		t.Errorf("directory holds %d entries (temporary files left?), want %d", len(ents), len(want))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("metrics.json: %v\n%s", err, b)
+	}
+	acc, _ := a.Accuracy()
+	if m["test_accuracy"].(float64) != acc.Percent() || m["n_trials"].(float64) != 80 || m["seed"].(float64) != 42 {
+		t.Errorf("metrics %v: want accuracy %v, 80 trials, seed 42", m, acc.Percent())
+	}
+	per := m["per_coherence"].(map[string]any)
+	total := 0.0
+	for _, c := range acc.PerCoherence {
+		e := per[formatCoh(c.Coh)].(map[string]any)
+		if e["n"].(float64) != float64(c.N) || e["accuracy"].(float64) != c.Percent() {
+			t.Errorf("per_coherence[%v] = %v, want n %d accuracy %v", c.Coh, e, c.N, c.Percent())
+		}
+		total += e["n"].(float64)
+	}
+	if total != 80 {
+		t.Errorf("per-coherence counts sum to %v, want 80", total)
+	}
+	// Coherences appear in increasing order in the file.
+	if i, j := bytes.Index(b, []byte(`"6.4"`)), bytes.Index(b, []byte(`"51.2"`)); i < 0 || j < i {
+		t.Errorf("per_coherence not in increasing order:\n%s", b)
+	}
+	if evr := m["explained_variance_ratio"].([]any); len(evr) != NumPCs {
+		t.Errorf("%d explained variance ratios, want %d", len(evr), NumPCs)
+	}
+	ps := m["psychometric"].(map[string]any)
+	for _, k := range []string{"bias", "slope", "bias_se", "slope_se", "method", "points"} {
+		if _, ok := ps[k]; !ok {
+			t.Errorf("psychometric lacks %q", k)
+		}
+	}
+	var sum bytes.Buffer
+	if err := r.WriteSummary(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sum.String(), "psychometric") || !strings.Contains(sum.String(), "all") {
+		t.Errorf("summary:\n%s", sum.String())
+	}
+}
+
+func TestReportThreeChoices(t *testing.T) {
+	mc, tc := tutorialConfigs()
+	tc.DimRing = 3
+	mc.NInput, mc.NOutput = tc.ObsDim(), tc.ActDim()
+	mc.NHidden = 8
+	w := model.InitWeights(mc, 2, tensor.Float32)
+	a, err := Evaluate(mc, w, tc, 30, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Analyze(a, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Psychometric != nil || len(r.Notes) == 0 {
+		t.Errorf("three choices: psychometric %v, notes %v; want none and a note", r.Psychometric, r.Notes)
+	}
+	dir := t.TempDir()
+	files, err := r.WriteFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if filepath.Base(f) == PsychometricFile {
+			t.Error("psychometric.png written for three choices")
+		}
+	}
+	if len(files) != 6 {
+		t.Errorf("wrote %d files, want 6", len(files))
+	}
+}
+
+func TestReportErrors(t *testing.T) {
+	a := syntheticActivity(t, 10, 1)
+	a.Hidden[3] = float32(nanF())
+	if _, err := Analyze(a, 0); err == nil || !strings.Contains(err.Error(), "finite") {
+		t.Errorf("NaN hidden: err = %v", err)
+	}
+	b := syntheticActivity(t, 10, 1)
+	r, err := Analyze(b, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.WriteFiles(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("missing output directory: no error")
+	}
+}

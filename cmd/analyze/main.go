@@ -1,0 +1,106 @@
+// Command analyze tests a trained network from a run directory and writes
+// the tutorial's analysis next to it.
+//
+//	go run ./cmd/analyze -run runs/mine                 # 200 test trials, the run's seed
+//	go run ./cmd/analyze -run runs/mine -n_trials 2000 -seed 7 -out runs/mine/test7
+//
+// It reads config.json and model.npz (train.LoadRun), runs -n_trials fresh
+// trials from a test stream seeded apart from training (purposes "test-task"
+// and "test-noise" of -seed) through a forward-only graph with the network
+// noise on, and writes metrics.json, activity.npz, task_trial.png,
+// trial_output.png, psychometric.png, pca2d.png and pca3d.png into the run
+// directory or -out (created if needed). It prints the accuracy table and
+// where the files went.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/taskrnn/taskrnn/analyze"
+	"github.com/taskrnn/taskrnn/train"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	runDir := fs.String("run", "", "run `directory` written by cmd/train (required)")
+	nTrials := fs.Int("n_trials", 200, "number of test trials")
+	seed := fs.Int64("seed", 0, "test seed (default: the run's seed; test streams never coincide with training streams)")
+	out := fs.String("out", "", "output `directory` (default: the run directory)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: analyze -run DIR [flags]\n\nTests a trained network and writes metrics, activity and figures.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "analyze: unexpected argument %q (all options are -flags; see -h)\n", fs.Arg(0))
+		return 2
+	}
+	if *runDir == "" {
+		fmt.Fprintln(stderr, "analyze: -run DIR is required (a directory written by cmd/train)")
+		return 2
+	}
+	if *nTrials < 1 {
+		fmt.Fprintf(stderr, "analyze: -n_trials = %d, want >= 1\n", *nTrials)
+		return 2
+	}
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+
+	start := time.Now()
+	cfg, w, err := train.LoadRun(*runDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	if !seedSet {
+		*seed = cfg.Seed
+	}
+	dir := *out
+	if dir == "" {
+		dir = *runDir
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	tcfg := cfg.TaskConfig()
+	act, err := analyze.Evaluate(cfg.ModelConfig(tcfg.ObsDim(), tcfg.ActDim()), w, tcfg, *nTrials, *seed)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	rep, err := analyze.Analyze(act, *seed)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	files, err := rep.WriteFiles(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	if err := rep.WriteSummary(stdout); err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote %d files to %s in %.1f s:\n", len(files), dir, time.Since(start).Seconds())
+	for _, f := range files {
+		fmt.Fprintf(stdout, "  %s\n", f)
+	}
+	return 0
+}
