@@ -48,8 +48,7 @@ func NewBatch(batchSize, seqLen, obsDim int) *Batch {
 //
 // A Dataset is not safe for concurrent use.
 type Dataset struct {
-	cfg      PDMConfig
-	envs     []*PerceptualDecisionMaking
+	envs     []Task
 	b, l     int
 	obsDim   int
 	cacheLen int
@@ -69,7 +68,35 @@ type Dataset struct {
 // batchSize columns and windows of seqLen rows. Errors: invalid cfg, or
 // batchSize/seqLen <= 0.
 func NewDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, error) {
-	d, err := newDataset(cfg, batchSize, seqLen, seed)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return NewTaskDataset(pdmTask(cfg), batchSize, seqLen, seed)
+}
+
+// pdmTask returns the Task constructor of PerceptualDecisionMaking with cfg.
+func pdmTask(cfg PDMConfig) func(int, uint32) (Task, error) {
+	return func(_ int, seed uint32) (Task, error) {
+		return NewPerceptualDecisionMaking(cfg, seed)
+	}
+}
+
+// Task is what a Dataset needs from a task: the observation length and
+// trials built into a reused buffer. PerceptualDecisionMaking is a Task; a
+// new task implements FillTrial with the trial engine (Trial.Schedule,
+// AddOb, SetGt, AddRandn), see the package example.
+type Task interface {
+	// ObsDim is the observation length.
+	ObsDim() int
+	// FillTrial builds the next trial into tr, reusing its memory.
+	FillTrial(tr *Trial)
+}
+
+// NewTaskDataset is NewDataset for any Task: newTask(i, DeriveSeed(seed,
+// "train-task", i)) creates the environment of column i. All columns must have
+// the same ObsDim. Errors: batchSize or seqLen <= 0, errors of newTask.
+func NewTaskDataset(newTask func(column int, seed uint32) (Task, error), batchSize, seqLen int, seed int64) (*Dataset, error) {
+	d, err := newDataset(newTask, batchSize, seqLen, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +115,10 @@ func NewDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, err
 // trial's rows and 0 on padding. Column seeding is as in NewDataset. seqLen
 // must be at least cfg.MaxSteps() (error otherwise).
 func NewTrialAlignedDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, error) {
-	d, err := newDataset(cfg, batchSize, seqLen, seed)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := newDataset(pdmTask(cfg), batchSize, seqLen, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -102,22 +132,24 @@ func NewTrialAlignedDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*
 	return d, nil
 }
 
-func newDataset(cfg PDMConfig, batchSize, seqLen int, seed int64) (*Dataset, error) {
+func newDataset(newTask func(int, uint32) (Task, error), batchSize, seqLen int, seed int64) (*Dataset, error) {
 	if batchSize <= 0 {
 		return nil, fmt.Errorf("batch_size = %d: must be > 0", batchSize)
 	}
 	if seqLen <= 0 {
 		return nil, fmt.Errorf("seq_len = %d: must be > 0", seqLen)
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	d := &Dataset{cfg: cfg, b: batchSize, l: seqLen, obsDim: cfg.ObsDim()}
-	d.envs = make([]*PerceptualDecisionMaking, batchSize)
+	d := &Dataset{b: batchSize, l: seqLen}
+	d.envs = make([]Task, batchSize)
 	for i := range d.envs {
-		e, err := NewPerceptualDecisionMaking(cfg, DeriveSeed(seed, "train-task", i))
+		e, err := newTask(i, DeriveSeed(seed, "train-task", i))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("column %d: %w", i, err)
+		}
+		if i == 0 {
+			d.obsDim = e.ObsDim()
+		} else if e.ObsDim() != d.obsDim {
+			return nil, fmt.Errorf("column %d: obs dim %d differs from column 0's %d", i, e.ObsDim(), d.obsDim)
 		}
 		d.envs[i] = e
 	}
@@ -184,7 +216,10 @@ func (d *Dataset) fillColumns(lo, hi int, tr *Trial) {
 		env := d.envs[i]
 		row := 0
 		for row < d.cacheLen {
-			env.fillTrial(tr)
+			env.FillTrial(tr)
+			if tr.T == 0 {
+				panic("data: task produced a trial with no rows")
+			}
 			n := min(tr.T, d.cacheLen-row)
 			for t := 0; t < n; t++ {
 				dst := ((row+t)*B + i) * O
@@ -235,7 +270,7 @@ func (d *Dataset) nextAligned(dst *Batch) {
 	clear(dst.Mask)
 	for i, env := range d.envs {
 		tr := &d.scratch
-		env.fillTrial(tr)
+		env.FillTrial(tr)
 		n := min(tr.T, L)
 		for t := 0; t < n; t++ {
 			o := (t*B + i) * O

@@ -106,6 +106,13 @@ func (e *PerceptualDecisionMaking) NewTrial(opts ...TrialOption) *Trial {
 	return tr
 }
 
+// ObsDim is the observation length 1 + dim_ring.
+func (e *PerceptualDecisionMaking) ObsDim() int { return e.cfg.ObsDim() }
+
+// FillTrial builds the next trial into tr like NewTrial, reusing tr's memory,
+// without touching the stepping state. It is the Task interface's method.
+func (e *PerceptualDecisionMaking) FillTrial(tr *Trial) { e.fillTrial(tr) }
+
 // fillTrial builds the next trial into tr, reusing its memory.
 func (e *PerceptualDecisionMaking) fillTrial(tr *Trial, opts ...TrialOption) {
 	var o trialOpts
