@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -115,46 +116,81 @@ func (e *NonFiniteLossError) Error() string {
 // ctx is cancelled, Train stops after the current iteration and returns the
 // Result so far with an error wrapping ctx.Err(). Any other failure returns
 // a nil Result.
+//
+// Train is NewTrainer, Trainer.Run and Trainer.Close.
 func Train(ctx context.Context, cfg Config, opt Options) (*Result, error) {
+	tr, err := NewTrainer(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	return tr.Run(ctx)
+}
+
+// Trainer is a training run that has been set up (configuration checked,
+// data stream, initial weights, training graph and optimiser built) but not
+// yet run. Use it to keep set-up out of a measurement; otherwise call Train.
+type Trainer struct {
+	cfg        Config
+	opt        Options
+	task       data.PDMConfig
+	nOut       int
+	ds         *data.Dataset
+	w          *model.Weights
+	g          *model.TrainGraph
+	solver     gorgonia.Solver
+	learnables []gorgonia.ValueGrad
+	ran        bool
+}
+
+// NewTrainer validates cfg and builds everything Train needs. Errors name
+// the bad field or the part that failed to build.
+func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	cfg = cfg.Canonical()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	task := cfg.TaskConfig()
-	if err := task.Validate(); err != nil {
-		return nil, fmt.Errorf("task configuration: %w", err)
-	}
 	mcfg := cfg.ModelConfig(task.ObsDim(), task.ActDim())
-	if err := mcfg.Validate(); err != nil {
-		return nil, fmt.Errorf("model configuration: %w", err)
-	}
 	ds, err := data.NewDataset(task, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	solver, err := NewSolver(cfg.Optimizer, cfg.LearningRate)
+	if err != nil {
+		return nil, err
 	}
 	w := model.InitWeights(mcfg, cfg.Seed, tensor.Float32)
 	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), opt.Graph)
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
-	defer g.Close()
-	solver, err := NewSolver(cfg.Optimizer, cfg.LearningRate)
-	if err != nil {
-		return nil, err
-	}
-	learnables := g.Learnables() // built once: Adam's state is positional
-	snap := newSnapshot(learnables)
+	return &Trainer{cfg: cfg, opt: opt, task: task, nOut: mcfg.NOutput, ds: ds, w: w, g: g, solver: solver,
+		learnables: g.Learnables()}, nil // built once: Adam's state is positional
+}
 
+// Close releases the training graph.
+func (t *Trainer) Close() error { return t.g.Close() }
+
+// Run runs the training loop as described at Train. A Trainer runs once; a
+// second call is an error.
+func (t *Trainer) Run(ctx context.Context) (*Result, error) {
+	if t.ran {
+		return nil, errors.New("train: Trainer.Run called twice")
+	}
+	t.ran = true
+	cfg, g, learnables := t.cfg, t.g, t.learnables
+	snap := newSnapshot(learnables)
 	res := &Result{
 		Config:   cfg,
-		Graph:    opt.Graph,
-		Weights:  w,
+		Graph:    t.opt.Graph,
+		Weights:  t.w,
 		Loss:     make([]float64, 0, cfg.NIteration),
 		Accuracy: make([]float64, 0, cfg.NIteration),
 	}
 	T, B, H := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons
-	prod := startProducer(ds, model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0)),
-		cfg.NIteration, data.NewBatch(B, T, task.ObsDim()), data.NewBatch(B, T, task.ObsDim()), T*B*H)
+	prod := startProducer(t.ds, model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0)),
+		cfg.NIteration, data.NewBatch(B, T, t.task.ObsDim()), data.NewBatch(B, T, t.task.ObsDim()), T*B*H)
 	defer prod.stop()
 
 	start := time.Now()
@@ -178,16 +214,16 @@ func Train(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 			res.Stopped = e.Error()
 			return res, e
 		}
-		acc := lastStepAccuracy(g.Outputs(), s.batch.Targets, T, B, mcfg.NOutput)
+		acc := lastStepAccuracy(g.Outputs(), s.batch.Targets, T, B, t.nOut)
 		prod.free <- s
 		snap.save(learnables) // the weights that just gave a finite loss
-		if err := solver.Step(learnables); err != nil {
+		if err := t.solver.Step(learnables); err != nil {
 			return nil, fmt.Errorf("iteration %d: optimiser step: %w", k, err)
 		}
 		res.Loss = append(res.Loss, loss)
 		res.Accuracy = append(res.Accuracy, acc)
-		if opt.Progress != nil {
-			opt.Progress(Iteration{Index: k, N: cfg.NIteration, Loss: loss, Accuracy: acc})
+		if t.opt.Progress != nil {
+			t.opt.Progress(Iteration{Index: k, N: cfg.NIteration, Loss: loss, Accuracy: acc})
 		}
 	}
 	return res, nil

@@ -207,9 +207,14 @@ func BenchmarkTrainIteration(b *testing.B) {
 		b.Run(GraphName(kind), func(b *testing.B) {
 			cfg := DefaultConfig()
 			cfg.NIteration = b.N
+			tr, err := NewTrainer(cfg, Options{Graph: kind})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tr.Close()
 			b.ReportAllocs()
 			b.ResetTimer()
-			res, err := Train(context.Background(), cfg, Options{Graph: kind})
+			res, err := tr.Run(context.Background())
 			if err != nil {
 				b.Fatal(err)
 			}
