@@ -1,12 +1,132 @@
 package model
 
-import G "gorgonia.org/gorgonia"
+import (
+	"fmt"
 
-// TODO(model): fused graph; until then Fast builds the Reference graph.
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// fastNet is the Fast graph: still one node per time step, unrolled, with
+// gradients from SymDiff, but each node is one fused operation (fused.go):
+//
+//	XP  = inProj(X, W_x, b_r)
+//	h_t = step_t(h_{t-1}, XP, N, W_r)        t = 0..T-1
+//	Z   = outProj(W_o, b_o, h_0, …, h_{T-1})
+//	L   = loss(Z, targets)
+//
+// The data inputs are whole-sequence matrices (X (T*B, I), N (T*B, H),
+// targets (T*B)) read block by block by the steps, with no Slice nodes.
+type fastNet[F float] struct {
+	s       *seq[F]
+	w       [5]*G.Node
+	x, n, y *G.Node
+	z, loss *G.Node
+	xBuf    []F
+	nBuf    []F
+	yBuf    []int32
+	zBuf    []F
+}
+
+func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (*fastNet[F], error) {
+	I, H := cfg.NInput, cfg.NHidden
+	dt := w.Dtype()
+	s := newSeq[F](cfg, T, B, loss, loss != "", dt, fmt.Sprintf("@%p", g))
+	f := &fastNet[F]{s: s, w: weightNodes(g, w), xBuf: make([]F, T*B*I), nBuf: make([]F, T*B*H)}
+	f.x = G.NewMatrix(g, dt, G.WithShape(T*B, I), G.WithName("inputs"), G.WithValue(view(f.xBuf, T*B, I)))
+	f.n = G.NewMatrix(g, dt, G.WithShape(T*B, H), G.WithName("noise"), G.WithValue(view(f.nBuf, T*B, H)))
+	Wx, Wr, br, Wo, bo := f.w[0], f.w[1], f.w[2], f.w[3], f.w[4]
+
+	xp, err := apply(newInProj(s), "inProj", f.x, Wx, br)
+	if err != nil {
+		return nil, err
+	}
+	var h *G.Node
+	for t := range T {
+		args := G.Nodes{xp, f.n, Wr}
+		if h != nil {
+			args = append(G.Nodes{h}, args...)
+		}
+		if h, err = apply(newStep(s, t), "step", args...); err != nil {
+			return nil, err
+		}
+		s.hNodes = append(s.hNodes, h)
+	}
+	op := newOutProj(s)
+	if f.z, err = apply(op, "outProj", append(G.Nodes{Wo, bo}, s.hNodes...)...); err != nil {
+		return nil, err
+	}
+	f.zBuf = vals[F](op.out)
+	if loss == "" {
+		return f, nil
+	}
+	f.yBuf = make([]int32, T*B)
+	f.y = G.NewVector(g, tensor.Int32, G.WithShape(T*B), G.WithName("targets"),
+		G.WithValue(tensor.New(tensor.WithShape(T*B), tensor.WithBacking(f.yBuf))))
+	if f.loss, err = apply(newLoss(s), "loss", f.z, f.y); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *fastNet[F]) feed(inputs []float32, targets []int32, noise []float32) {
+	for i, v := range inputs {
+		f.xBuf[i] = F(v)
+	}
+	for i, v := range noise {
+		f.nBuf[i] = F(v)
+	}
+	copy(f.yBuf, targets)
+}
+
+func (f *fastNet[F]) weightNodes() [5]*G.Node { return f.w }
+func (f *fastNet[F]) lossNode() *G.Node       { return f.loss }
+
+func (f *fastNet[F]) inputNodes() G.Nodes {
+	ns := append(G.Nodes{}, f.w[:]...)
+	ns = append(ns, f.x, f.n)
+	if f.y != nil {
+		ns = append(ns, f.y)
+	}
+	return ns
+}
+
+func (f *fastNet[F]) outputNodes() G.Nodes {
+	if f.loss != nil {
+		return nil // the loss needs Z
+	}
+	return G.Nodes{f.z}
+}
+
+// readOutputs appends Z (O, T*B) transposed to (T*B, O).
+func (f *fastNet[F]) readOutputs(dst []float32) []float32 {
+	s := f.s
+	n := s.T * s.B
+	for r := range n {
+		for k := range s.O {
+			dst = append(dst, float32(f.zBuf[k*n+r]))
+		}
+	}
+	return dst
+}
+
+func (f *fastNet[F]) readHidden(dst []float32) []float32 {
+	for _, v := range f.s.hs {
+		dst = append(dst, float32(v))
+	}
+	return dst
+}
+
 func newFastTrain(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (trainNet, error) {
-	return newRefTrain(g, cfg, w, T, B, loss)
+	if w.Dtype() == tensor.Float32 {
+		return buildFast[float32](g, cfg, w, T, B, loss)
+	}
+	return buildFast[float64](g, cfg, w, T, B, loss)
 }
 
 func newFastForward(g *G.ExprGraph, cfg Config, w *Weights, T, B int) (forwardNet, error) {
-	return newRefForward(g, cfg, w, T, B)
+	if w.Dtype() == tensor.Float32 {
+		return buildFast[float32](g, cfg, w, T, B, "")
+	}
+	return buildFast[float64](g, cfg, w, T, B, "")
 }

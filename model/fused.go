@@ -1,0 +1,725 @@
+package model
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// This file defines the fused Gorgonia operations of the Fast graph (built
+// in fast.go). Notation: T steps, B trials, I inputs, H units, O outputs; a
+// "sequence" matrix has T*B rows, row t*B+b for step t and trial b
+// (time-major, like the inputs). α = dt/tau, c = sqrt(2α)·s.
+//
+// Forward, one instruction each:
+//
+//	inProj:   XP = X W_xᵀ + b_r                          (T*B, H)
+//	step t:   pre = XP_t + h_{t-1} W_rᵀ                    (h_{-1} = 0)
+//	          h_t = (1-α) h_{t-1} + α f(pre) + c N_t       (B, H); saves f'(pre)
+//	outProj:  Z = W_o Hᵀ + b_o                           (O, T*B), H = [h_0; …; h_{T-1}]
+//	loss:     L = mean CE / L1 / L2 of the columns of Z against the targets
+//
+// Backward, built by the operations' SymDiff, one instruction each:
+//
+//	lossGrad:    dZ = ∂L/∂Z                              (O, T*B)
+//	outGradW:    dW_o = dZ H,   rowSum: db_o = Σ_cols dZ
+//	outGradH:    D = dZᵀ W_o   (the output's share of every ∂L/∂h_t)  (T*B, H)
+//	block:       ∂L/∂h_{T-1} = D_{T-1}
+//	preGrad t:   P_t = α ∂L/∂h_t ⊙ f'(pre_t)              (∂L/∂pre_t)
+//	prevGrad t:  ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}
+//	stack:       P = [P_0; …; P_{T-1}] = ∂L/∂XP            (T*B, H)
+//	recGrad:     dW_r = Σ_{t≥1} P_tᵀ h_{t-1}  (one product over all steps)
+//	inGradW:     dW_x = Pᵀ X,   colSum: db_r = Σ_rows P
+//
+// Gradient routing. Gorgonia adds up the gradients a node receives from its
+// several consumers with one built-in Add each (about 10 µs for a 64×64
+// matrix), and every step consumes W_r and XP, every h_t feeds the output
+// projection and the next step. To keep one instruction per step, the
+// operations route those sums themselves: a step declares (DiffWRT) a
+// gradient for W_r and XP only at t = 0, whose SymDiff returns the gradient
+// of the whole sequence (recGrad and stack above, built from every step's
+// P_t); the output projection declares a gradient only for h_{T-1} and
+// passes its share D_t of the other steps to prevGrad. SymDiff runs from the
+// last step to the first, so every P_t exists by the time step 0 needs them.
+// The total is the exact gradient; the finite-difference tests check it.
+//
+// Memory. Every operation writes its result into a tensor allocated once when
+// the graph is built and returns that tensor, so a run allocates (almost)
+// nothing. The per-step results are views of one sequence matrix each (h_t
+// of H, P_t of P), so the sequence-wide products read them as one matrix.
+// The operations do not implement UsePreallocDo on purpose: the machine
+// would hand them registers of other nodes.
+
+// seq is what the fused operations of one graph share: sizes, constants,
+// the sequence buffers and, while Grad runs, the gradient nodes that the
+// routing described above passes between operations.
+type seq[F float] struct {
+	T, B, I, H, O int
+	alpha, c      F
+	act           Activation
+	loss          Loss
+	train         bool // steps save f'(pre) for their gradients
+	dtype         tensor.Dtype
+	id            string // distinguishes this graph's operations in hashes
+
+	xp, hs, deriv, pre, act1 []F // forward buffers: XP, H, f'(pre), scratch
+	dpre                     []F // P, the stacked ∂L/∂pre_t
+
+	hsT, dpreT *tensor.Dense // H and P as (T*B, H) tensors
+
+	hNodes []*G.Node // the step nodes h_0..h_{T-1}, set by the builder
+
+	// filled during SymDiff
+	preGrads []*G.Node // P_t nodes, by step
+	outGradH *G.Node   // D
+}
+
+func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.Dtype, id string) *seq[F] {
+	H := cfg.NHidden
+	s := &seq[F]{
+		T: T, B: B, I: cfg.NInput, H: H, O: cfg.NOutput,
+		alpha: F(cfg.Alpha()), c: F(cfg.NoiseScale()),
+		act: cfg.Activation, loss: loss, train: train, dtype: dtype, id: id,
+		xp:   make([]F, T*B*H),
+		hs:   make([]F, T*B*H),
+		pre:  make([]F, B*H),
+		act1: make([]F, B*H),
+	}
+	s.hsT = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
+	if train {
+		s.deriv = make([]F, T*B*H)
+		s.dpre = make([]F, T*B*H)
+		s.dpreT = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.dpre))
+		s.preGrads = make([]*G.Node, T)
+	}
+	return s
+}
+
+// block returns rows [t*B, (t+1)*B) of a sequence matrix with n columns.
+func (s *seq[F]) block(x []F, t, n int) []F { return x[t*s.B*n : (t+1)*s.B*n] }
+
+// view returns a tensor of shape sh backed by x.
+func view[F float](x []F, sh ...int) *tensor.Dense {
+	return tensor.New(tensor.WithShape(sh...), tensor.WithBacking(x[:len(x):len(x)]))
+}
+
+// fusedOp holds what every fused operation has in common: a unique name,
+// the types of its arguments and result, and the tensor it returns.
+type fusedOp struct {
+	name  string    // unique within the graph and across graphs (includes seq.id)
+	types []hm.Type // argument types, then the result type
+	arity int
+	out   G.Value
+	hash  uint32
+}
+
+func newFused(name string, out G.Value, argTypes ...hm.Type) fusedOp {
+	var ret hm.Type
+	switch v := out.(type) {
+	case *tensor.Dense:
+		ret = G.TensorType{Dims: v.Dims(), Of: v.Dtype()}
+	default:
+		ret = v.Dtype()
+	}
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return fusedOp{name: name, types: append(argTypes, ret), arity: len(argTypes), out: out, hash: h.Sum32()}
+}
+
+func (o *fusedOp) Arity() int { return o.arity }
+
+// Type builds a new function type on every call: Gorgonia returns the
+// type to a pool after inferring a node's type.
+func (o *fusedOp) Type() hm.Type { return hm.NewFnType(o.types...) }
+
+func (o *fusedOp) ReturnsPtr() bool                               { return false }
+func (o *fusedOp) CallsExtern() bool                              { return false }
+func (o *fusedOp) OverwritesInput() int                           { return -1 }
+func (o *fusedOp) WriteHash(h hash.Hash)                          { h.Write([]byte(o.name)) }
+func (o *fusedOp) Hashcode() uint32                               { return o.hash }
+func (o *fusedOp) String() string                                 { return o.name }
+func (o *fusedOp) shape() tensor.Shape                            { return shapeOf(o.out) }
+func (o *fusedOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return o.shape(), nil }
+
+func shapeOf(v G.Value) tensor.Shape {
+	if d, ok := v.(*tensor.Dense); ok {
+		return d.Shape().Clone()
+	}
+	return tensor.ScalarShape()
+}
+
+func tt(dims int, dt tensor.Dtype) hm.Type { return G.TensorType{Dims: dims, Of: dt} }
+
+// apply adds op to the graph with the given children and names the node.
+func apply(op G.Op, name string, children ...*G.Node) (*G.Node, error) {
+	n, err := G.ApplyOp(op, children...)
+	if err != nil {
+		return nil, fmt.Errorf("model: fused op %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// ---------------------------------------------------------------- forward
+
+// inProjOp: XP = X W_xᵀ + b_r. Arguments X (T*B, I), W_x (H, I), b_r (H).
+type inProjOp[F float] struct {
+	fusedOp
+	s   *seq[F]
+	wxT []F // W_xᵀ (I, H) scratch
+}
+
+func newInProj[F float](s *seq[F]) *inProjOp[F] {
+	dt := s.dtype
+	return &inProjOp[F]{
+		fusedOp: newFused("inProj"+s.id, view(s.xp, s.T*s.B, s.H), tt(2, dt), tt(2, dt), tt(1, dt)),
+		s:       s, wxT: make([]F, s.I*s.H),
+	}
+}
+
+func (o *inProjOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	x, wx, b := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	for j := 0; j < s.H; j++ {
+		for i := 0; i < s.I; i++ {
+			o.wxT[i*s.H+j] = wx[j*s.I+i]
+		}
+	}
+	for r := 0; r < s.T*s.B; r++ {
+		row := s.xp[r*s.H : (r+1)*s.H]
+		copy(row, b)
+		for i, xi := range x[r*s.I : (r+1)*s.I] {
+			if xi != 0 {
+				axpy(xi, o.wxT[i*s.H:(i+1)*s.H], row)
+			}
+		}
+	}
+	return o.out, nil
+}
+
+func (o *inProjOp[F]) DiffWRT(int) []bool { return []bool{false, true, true} }
+
+// SymDiff: dW_x = dXPᵀ X, db_r = Σ_rows dXP; X is data.
+func (o *inProjOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	s := o.s
+	dWx, err := apply(&inGradWOp[F]{
+		fusedOp: newFused("inGradW"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H, s.I)), tt(2, s.dtype), tt(2, s.dtype)),
+		s:       s, tmp: make([]F, s.I*s.H),
+	}, "inGradW", in[0], grad)
+	if err != nil {
+		return nil, err
+	}
+	db, err := apply(&colSumOp[F]{
+		fusedOp: newFused("colSum"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H)), tt(2, s.dtype)),
+	}, "colSum", grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{nil, dWx, db}, nil
+}
+
+// stepOp is time step t: pre = XP_t + h_{t-1} W_rᵀ, h_t = (1-α) h_{t-1} +
+// α f(pre) + c N_t. Arguments: h_{t-1} (B, H) (absent at t = 0), XP
+// (T*B, H), N (T*B, H), W_r (H, H). The result is block t of H.
+type stepOp[F float] struct {
+	fusedOp
+	s *seq[F]
+	t int
+}
+
+func newStep[F float](s *seq[F], t int) *stepOp[F] {
+	dt := s.dtype
+	args := []hm.Type{tt(2, dt), tt(2, dt), tt(2, dt)}
+	if t > 0 {
+		args = append([]hm.Type{tt(2, dt)}, args...)
+	}
+	return &stepOp[F]{
+		fusedOp: newFused(fmt.Sprintf("step%d%s", t, s.id), view(s.block(s.hs, t, s.H), s.B, s.H), args...),
+		s:       s, t: t,
+	}
+}
+
+func (o *stepOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s, t := o.s, o.t
+	var hPrev []F
+	if t > 0 {
+		hPrev, v = vals[F](v[0]), v[1:]
+	}
+	xp, noise, wr := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	pre := s.pre
+	copy(pre, s.block(xp, t, s.H))
+	if t > 0 {
+		gemm(blas.NoTrans, blas.Trans, s.B, s.H, s.H, 1, hPrev, s.H, wr, s.H, 1, pre, s.H)
+	}
+	fx := s.act1
+	if s.train {
+		activate(s.act, pre, fx, s.block(s.deriv, t, s.H))
+	} else {
+		activateOnly(s.act, pre, fx)
+	}
+	h, n := s.block(s.hs, t, s.H), s.block(noise, t, s.H)
+	a, c := s.alpha, s.c
+	if t == 0 {
+		for i := range h {
+			h[i] = a*fx[i] + c*n[i]
+		}
+	} else {
+		for i := range h {
+			h[i] = (1-a)*hPrev[i] + a*fx[i] + c*n[i]
+		}
+	}
+	return o.out, nil
+}
+
+// DiffWRT: h_{t-1} always; XP and W_r only at t = 0, which returns the
+// gradient of the whole sequence (see "Gradient routing"); N is data.
+func (o *stepOp[F]) DiffWRT(n int) []bool {
+	if o.t == 0 {
+		return []bool{true, false, true}
+	}
+	return []bool{true, false, false, false}
+}
+
+func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	s, t := o.s, o.t
+	dt := s.dtype
+	p, err := apply(&preGradOp[F]{
+		fusedOp: newFused(fmt.Sprintf("preGrad%d%s", t, s.id), view(s.block(s.dpre, t, s.H), s.B, s.H), tt(2, dt), tt(2, dt)),
+		s:       s, t: t,
+	}, "preGrad", grad, out)
+	if err != nil {
+		return nil, err
+	}
+	s.preGrads[t] = p
+	if t > 0 {
+		if s.outGradH == nil {
+			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
+		}
+		wr := in[3]
+		prev, err := apply(&prevGradOp[F]{
+			fusedOp: newFused(fmt.Sprintf("prevGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
+			s:       s, t: t,
+		}, "prevGrad", grad, p, wr, s.outGradH)
+		if err != nil {
+			return nil, err
+		}
+		return G.Nodes{prev, nil, nil, nil}, nil
+	}
+	// t = 0: every P_t exists now (SymDiff ran from the last step down).
+	for i, n := range s.preGrads {
+		if n == nil {
+			return nil, fmt.Errorf("model: gradient of step %d missing at step 0", i)
+		}
+	}
+	stackArgs := make([]hm.Type, s.T)
+	for i := range stackArgs {
+		stackArgs[i] = tt(2, dt)
+	}
+	dXP, err := apply(&stackOp[F]{fusedOp: newFused("stack"+s.id, s.dpreT, stackArgs...)}, "stack", s.preGrads...)
+	if err != nil {
+		return nil, err
+	}
+	// recGrad reads P and the states h_0..h_{T-2}.
+	recArgs := append(G.Nodes{dXP}, s.hNodes[:s.T-1]...)
+	recTypes := make([]hm.Type, len(recArgs))
+	for i := range recTypes {
+		recTypes[i] = tt(2, dt)
+	}
+	dWr, err := apply(&recGradOp[F]{
+		fusedOp: newFused("recGrad"+s.id, tensor.New(tensor.Of(dt), tensor.WithShape(s.H, s.H)), recTypes...),
+		s:       s,
+	}, "recGrad", recArgs...)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dXP, nil, dWr}, nil
+}
+
+// preGradOp: P_t = α ∂L/∂h_t ⊙ f'(pre_t), written into block t of P.
+// Arguments: ∂L/∂h_t (B, H) and h_t, which orders it after the forward step
+// that saved f'(pre_t).
+type preGradOp[F float] struct {
+	fusedOp
+	s *seq[F]
+	t int
+}
+
+func (o *preGradOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	g, d, p := vals[F](v[0]), s.block(s.deriv, o.t, s.H), s.block(s.dpre, o.t, s.H)
+	a := s.alpha
+	for i := range p {
+		p[i] = a * g[i] * d[i]
+	}
+	return o.out, nil
+}
+
+// prevGradOp: ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}.
+// Arguments: ∂L/∂h_t (B, H), P_t (B, H), W_r (H, H), D (T*B, H).
+type prevGradOp[F float] struct {
+	fusedOp
+	s *seq[F]
+	t int
+}
+
+func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	g, p, wr, d := vals[F](v[0]), vals[F](v[1]), vals[F](v[2]), vals[F](v[3])
+	out := vals[F](o.out)
+	dPrev := s.block(d, o.t-1, s.H)
+	a := s.alpha
+	for i := range out {
+		out[i] = (1-a)*g[i] + dPrev[i]
+	}
+	gemm(blas.NoTrans, blas.NoTrans, s.B, s.H, s.H, 1, p, s.H, wr, s.H, 1, out, s.H)
+	return o.out, nil
+}
+
+// stackOp: P = [P_0; …; P_{T-1}]. The P_t are views of P already, so it only
+// returns P; its arguments order it after every preGrad.
+type stackOp[F float] struct{ fusedOp }
+
+func (o *stackOp[F]) Do(...G.Value) (G.Value, error) { return o.out, nil }
+
+// recGradOp: dW_r = Σ_{t≥1} P_tᵀ h_{t-1}, one product of P's rows B.. with
+// H's rows ..(T-1)B. Arguments: P, h_0, …, h_{T-2}.
+type recGradOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
+
+func (o *recGradOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	p := vals[F](v[0])
+	out := vals[F](o.out)
+	clear(out)
+	n := (s.T - 1) * s.B
+	gemm(blas.Trans, blas.NoTrans, s.H, s.H, n, 1, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, 0, out, s.H)
+	return o.out, nil
+}
+
+// inGradWOp: dW_x = dXPᵀ X (H, I), computed as (Xᵀ dXP)ᵀ so that the
+// product's result has H columns. Arguments: X (T*B, I), dXP (T*B, H).
+type inGradWOp[F float] struct {
+	fusedOp
+	s   *seq[F]
+	tmp []F // Xᵀ dXP (I, H)
+}
+
+func (o *inGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	x, dxp := vals[F](v[0]), vals[F](v[1])
+	gemm(blas.Trans, blas.NoTrans, s.I, s.H, s.T*s.B, 1, x, s.I, dxp, s.H, 0, o.tmp, s.H)
+	out := vals[F](o.out)
+	for i := 0; i < s.I; i++ {
+		for j := 0; j < s.H; j++ {
+			out[j*s.I+i] = o.tmp[i*s.H+j]
+		}
+	}
+	return o.out, nil
+}
+
+// colSumOp: the sum of the rows of a matrix (its column sums).
+type colSumOp[F float] struct{ fusedOp }
+
+func (o *colSumOp[F]) Do(v ...G.Value) (G.Value, error) {
+	x, out := vals[F](v[0]), vals[F](o.out)
+	n := len(out)
+	clear(out)
+	for r := 0; r < len(x); r += n {
+		axpy(1, x[r:r+n], out)
+	}
+	return o.out, nil
+}
+
+// rowSumOp: the sum of the columns of a matrix (its row sums).
+type rowSumOp[F float] struct{ fusedOp }
+
+func (o *rowSumOp[F]) Do(v ...G.Value) (G.Value, error) {
+	x, out := vals[F](v[0]), vals[F](o.out)
+	n := len(x) / len(out)
+	for i := range out {
+		var sum F
+		for _, e := range x[i*n : (i+1)*n] {
+			sum += e
+		}
+		out[i] = sum
+	}
+	return o.out, nil
+}
+
+// ---------------------------------------------------------------- output
+
+// outProjOp: Z = W_o Hᵀ + b_o (O, T*B); one product whose result has T*B
+// columns (gonum is slow when a product's result has only O = 3 columns).
+// Arguments: W_o (O, H), b_o (O), h_0, …, h_{T-1} (views of H).
+type outProjOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
+
+func newOutProj[F float](s *seq[F]) *outProjOp[F] {
+	dt := s.dtype
+	args := []hm.Type{tt(2, dt), tt(1, dt)}
+	for range s.T {
+		args = append(args, tt(2, dt))
+	}
+	return &outProjOp[F]{
+		fusedOp: newFused("outProj"+s.id, tensor.New(tensor.Of(dt), tensor.WithShape(s.O, s.T*s.B)), args...),
+		s:       s,
+	}
+}
+
+func (o *outProjOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	wo, bo := vals[F](v[0]), vals[F](v[1])
+	z := vals[F](o.out)
+	n := s.T * s.B
+	for k := 0; k < s.O; k++ {
+		row := z[k*n : (k+1)*n]
+		for i := range row {
+			row[i] = bo[k]
+		}
+	}
+	gemm(blas.NoTrans, blas.Trans, s.O, n, s.H, 1, wo, s.H, s.hs, s.H, 1, z, n)
+	return o.out, nil
+}
+
+// DiffWRT: W_o, b_o and only the last state; the output's share of the
+// other states' gradients goes to prevGrad (see "Gradient routing").
+func (o *outProjOp[F]) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	d[0], d[1], d[n-1] = true, true, true
+	return d
+}
+
+func (o *outProjOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	s := o.s
+	dt := s.dtype
+	n := s.T * s.B
+	wArgs := []hm.Type{tt(2, dt)}
+	for range s.T {
+		wArgs = append(wArgs, tt(2, dt))
+	}
+	dWo, err := apply(&outGradWOp[F]{
+		fusedOp: newFused("outGradW"+s.id, tensor.New(tensor.Of(dt), tensor.WithShape(s.O, s.H)), wArgs...),
+		s:       s,
+	}, "outGradW", append(G.Nodes{grad}, in[2:]...)...)
+	if err != nil {
+		return nil, err
+	}
+	dbo, err := apply(&rowSumOp[F]{
+		fusedOp: newFused("rowSum"+s.id, tensor.New(tensor.Of(dt), tensor.WithShape(s.O)), tt(2, dt)),
+	}, "rowSum", grad)
+	if err != nil {
+		return nil, err
+	}
+	dBuf := make([]F, n*s.H)
+	d, err := apply(&outGradHOp[F]{
+		fusedOp: newFused("outGradH"+s.id, view(dBuf, n, s.H), tt(2, dt), tt(2, dt)),
+		s:       s,
+	}, "outGradH", grad, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s.outGradH = d
+	last, err := apply(&blockOp[F]{
+		fusedOp: newFused("lastBlock"+s.id, view(s.block(dBuf, s.T-1, s.H), s.B, s.H), tt(2, dt)),
+	}, "lastBlock", d)
+	if err != nil {
+		return nil, err
+	}
+	grads := make(G.Nodes, len(in))
+	grads[0], grads[1], grads[len(in)-1] = dWo, dbo, last
+	return grads, nil
+}
+
+// outGradWOp: dW_o = dZ H (O, H). Arguments: dZ (O, T*B), h_0, …, h_{T-1}.
+type outGradWOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
+
+func (o *outGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	dz := vals[F](v[0])
+	n := s.T * s.B
+	gemm(blas.NoTrans, blas.NoTrans, s.O, s.H, n, 1, dz, n, s.hs, s.H, 0, vals[F](o.out), s.H)
+	return o.out, nil
+}
+
+// outGradHOp: D = dZᵀ W_o (T*B, H). Arguments: dZ (O, T*B), W_o (O, H).
+type outGradHOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
+
+func (o *outGradHOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	dz, wo := vals[F](v[0]), vals[F](v[1])
+	n := s.T * s.B
+	gemm(blas.Trans, blas.NoTrans, n, s.H, s.O, 1, dz, n, wo, s.H, 0, vals[F](o.out), s.H)
+	return o.out, nil
+}
+
+// blockOp returns a fixed block of its argument's tensor (a view made once).
+type blockOp[F float] struct{ fusedOp }
+
+func (o *blockOp[F]) Do(...G.Value) (G.Value, error) { return o.out, nil }
+
+// ---------------------------------------------------------------- loss
+
+// lossOp: the mean loss of Z's columns against the targets. Arguments:
+// Z (O, T*B), targets (T*B) int32 class indices.
+//
+//	CrossEntropy: mean_r [ log Σ_k exp(Z_kr) - Z_{y_r r} ]
+//	L1:           mean_{k,r} |Z_kr - [k = y_r]|
+//	L2:           mean_{k,r} (Z_kr - [k = y_r])²
+type lossOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
+
+func newLoss[F float](s *seq[F]) *lossOp[F] {
+	var out G.Value
+	if is32[F]() {
+		out = G.NewF32(0)
+	} else {
+		out = G.NewF64(0)
+	}
+	return &lossOp[F]{fusedOp: newFused("loss"+s.id, out, tt(2, s.dtype), tt(1, tensor.Int32)), s: s}
+}
+
+func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	z, y := vals[F](v[0]), v[1].(*tensor.Dense).Int32s()
+	n := s.T * s.B
+	var sum float64
+	switch s.loss {
+	case CrossEntropy:
+		for r, c := range y {
+			m := z[r]
+			for k := 1; k < s.O; k++ {
+				m = max(m, z[k*n+r])
+			}
+			var e float64
+			for k := 0; k < s.O; k++ {
+				e += math.Exp(float64(z[k*n+r] - m))
+			}
+			sum += float64(m) + math.Log(e) - float64(z[int(c)*n+r])
+		}
+		sum /= float64(n)
+	case L1, L2:
+		for k := 0; k < s.O; k++ {
+			for r, c := range y {
+				d := float64(z[k*n+r])
+				if int(c) == k {
+					d--
+				}
+				if s.loss == L1 {
+					sum += math.Abs(d)
+				} else {
+					sum += d * d
+				}
+			}
+		}
+		sum /= float64(n * s.O)
+	}
+	switch out := o.out.(type) {
+	case *G.F32:
+		*out = G.F32(sum)
+	case *G.F64:
+		*out = G.F64(sum)
+	}
+	return o.out, nil
+}
+
+func (o *lossOp[F]) DiffWRT(int) []bool { return []bool{true, false} }
+
+func (o *lossOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	s := o.s
+	dz, err := apply(&lossGradOp[F]{
+		fusedOp: newFused("lossGrad"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.O, s.T*s.B)), tt(2, s.dtype), tt(1, tensor.Int32), s.dtype),
+		s:       s,
+	}, "lossGrad", in[0], in[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dz, nil}, nil
+}
+
+// lossGradOp: dZ = g ∂L/∂Z. Arguments: Z, targets, g (scalar).
+//
+//	CrossEntropy: (softmax(Z_·r) - onehot(y_r)) / (T*B)
+//	L1:           sign(Z - onehot) / (T*B*O)
+//	L2:           2 (Z - onehot) / (T*B*O)
+type lossGradOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
+
+func (o *lossGradOp[F]) Do(v ...G.Value) (G.Value, error) {
+	s := o.s
+	z, y, g := vals[F](v[0]), v[1].(*tensor.Dense).Int32s(), scalarValue(v[2])
+	dz := vals[F](o.out)
+	n := s.T * s.B
+	switch s.loss {
+	case CrossEntropy:
+		scale := g / float64(n)
+		for r, c := range y {
+			m := z[r]
+			for k := 1; k < s.O; k++ {
+				m = max(m, z[k*n+r])
+			}
+			var e float64
+			for k := 0; k < s.O; k++ {
+				ek := math.Exp(float64(z[k*n+r] - m))
+				dz[k*n+r] = F(ek)
+				e += ek
+			}
+			for k := 0; k < s.O; k++ {
+				p := float64(dz[k*n+r]) / e
+				if k == int(c) {
+					p--
+				}
+				dz[k*n+r] = F(scale * p)
+			}
+		}
+	case L1, L2:
+		scale := g / float64(n*s.O)
+		for k := 0; k < s.O; k++ {
+			for r, c := range y {
+				d := float64(z[k*n+r])
+				if int(c) == k {
+					d--
+				}
+				if s.loss == L1 {
+					switch {
+					case d > 0:
+						d = 1
+					case d < 0:
+						d = -1
+					}
+				} else {
+					d *= 2
+				}
+				dz[k*n+r] = F(scale * d)
+			}
+		}
+	}
+	return o.out, nil
+}
+
+// axpy computes y += a x.
+func axpy[F float](a F, x, y []F) {
+	if is32[F]() {
+		blasImpl.Saxpy(len(x), float32(a), f32(x), 1, f32(y), 1)
+		return
+	}
+	blasImpl.Daxpy(len(x), float64(a), f64(x), 1, f64(y), 1)
+}
