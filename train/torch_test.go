@@ -1,0 +1,105 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/model"
+)
+
+// torchLoss holds the first 10 losses of the tutorial's PyTorch model and
+// torch.optim.Adam (torch 1.13, float32, one thread) fed the initial weights,
+// batches and network noise of the default configuration with seed 0, as
+// printed by testdata/torch_loss_curve.py.
+var torchLoss = [...]float64{
+	1.3163279294967651, 0.9963293671607971, 0.741675615310669, 0.5219733715057373, 0.4162544012069702,
+	0.4563907980918884, 0.38576433062553406, 0.3289320766925812, 0.32222792506217957, 0.32523900270462036,
+}
+
+// TestLossCurveMatchesPyTorch pins the whole training pipeline (data stream,
+// initial weights, network noise, graph, loss, Adam) to PyTorch: the first 10
+// losses agree to float32 accuracy (about 1e-5 relative; the differences grow
+// slowly with the iterations as float32 rounding differs).
+func TestLossCurveMatchesPyTorch(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.NIteration = len(torchLoss)
+	res := mustTrain(t, cfg, Options{})
+	for k, want := range torchLoss {
+		if got := res.Loss[k]; math.Abs(got-want) > 5e-5*want {
+			t.Errorf("iteration %d: loss %.9g, PyTorch %.9g (rel diff %.1e)", k+1, got, want, math.Abs(got-want)/want)
+		}
+	}
+}
+
+// TestDumpForTorch writes what testdata/torch_loss_curve.py needs into the
+// directory named by TASKRNN_TORCH_DUMP (skipped when unset): the default
+// configuration's first 30 batches (x.npy (n,T,B,I) float32, y.npy (n,T,B)
+// int32), network noise (noise.npy (n,T,B,H) float32), all flat, with
+// shape.txt holding n T B I H O; the initial weights (init.npz) and Go's
+// losses (loss.txt).
+func TestDumpForTorch(t *testing.T) {
+	dir := os.Getenv("TASKRNN_TORCH_DUMP")
+	if dir == "" {
+		t.Skip("set TASKRNN_TORCH_DUMP=dir to write the PyTorch cross-check inputs")
+	}
+	const n = 30
+	cfg := DefaultConfig()
+	cfg.NIteration = n
+	task := cfg.TaskConfig()
+	ds, err := data.NewDataset(task, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nz := model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0))
+	T, B, H, I := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons, task.ObsDim()
+	var xs, ns []float32
+	var ys []int32
+	b := data.NewBatch(B, T, I)
+	noise := make([]float32, T*B*H)
+	for range n {
+		ds.Next(b)
+		nz.Fill(noise)
+		xs = append(xs, b.Inputs...)
+		ys = append(ys, b.Targets...)
+		ns = append(ns, noise...)
+	}
+	save := func(name string, v any) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := npyio.Write(f, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("x.npy", xs)
+	save("y.npy", ys)
+	save("noise.npy", ns)
+	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, task.ActDim()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Train(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "loss.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, l := range res.Loss {
+		fmt.Fprintf(f, "%.9g\n", l)
+	}
+}
