@@ -222,8 +222,10 @@ func (d *Dataset) fillColumns(lo, hi int, tr *Trial) {
 			}
 			n := min(tr.T, d.cacheLen-row)
 			for t := 0; t < n; t++ {
-				dst := ((row+t)*B + i) * O
-				copy(d.inputs[dst:dst+O], tr.Ob[t*O:(t+1)*O])
+				dst := d.inputs[((row+t)*B+i)*O:][:O]
+				for k, v := range tr.Ob[t*O : (t+1)*O] {
+					dst[k] = v // rows are short: a loop beats memmove calls
+				}
 				d.targets[(row+t)*B+i] = int32(tr.Gt[t])
 			}
 			row += n

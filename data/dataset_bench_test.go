@@ -1,6 +1,9 @@
 package data
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 // BenchmarkDatasetNext measures one batch of the tutorial config (dt 20,
 // stimulus 1000 ms, sigma 0.3, batch 16, seq_len 60), amortised over refills
@@ -12,10 +15,16 @@ func BenchmarkDatasetNext(b *testing.B) {
 	}
 	batch := NewBatch(16, 60, d.ObsDim())
 	d.Next(batch)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := threadCPU()
 	for i := 0; i < b.N; i++ {
 		d.Next(batch)
+	}
+	if c1 := threadCPU(); c0 >= 0 && c1 >= 0 {
+		b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
 	}
 }
 

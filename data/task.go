@@ -41,11 +41,10 @@ func RunTask(o TaskOptions, stdout io.Writer) error {
 	}
 	s, err := GenerateTrials(kw, uint32(o.Seed), o.N)
 	if err != nil {
-		flag := "-kwargs"
 		if o.KwargsFile != "" {
-			flag = "-kwargs-file " + o.KwargsFile
+			return fmt.Errorf("-kwargs-file %s: %w", o.KwargsFile, err)
 		}
-		return fmt.Errorf("%s: %w", flag, err)
+		return err // already names kwargs and the field
 	}
 	s.Name = o.Name
 	switch {

@@ -160,6 +160,9 @@ func (s TimingSpec) Sample(r *RandomState, dt float64) float64 {
 // pyFloorDiv is Python's (and NumPy's) float floor division a // b, which is
 // not always floor(a/b) (e.g. 1 // 0.1 == 9).
 func pyFloorDiv(a, b float64) float64 {
+	if a >= 0 && b >= 1 && a < 1<<53 && b < 1<<53 && a == math.Trunc(a) && b == math.Trunc(b) {
+		return float64(int64(a) / int64(b)) // whole numbers: exact, and what divmod gives
+	}
 	mod := math.Mod(a, b)
 	div := (a - mod) / b
 	if mod != 0 && (b < 0) != (mod < 0) {

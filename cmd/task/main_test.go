@@ -101,7 +101,7 @@ func TestTaskBadFlags(t *testing.T) {
 		{[]string{"-seed", "-1"}, "-seed"},
 		{[]string{"-seed", "4294967296"}, "-seed"},
 		{[]string{"-n", "-2"}, "-n"},
-		{[]string{"-kwargs", `{"dt": 20`}, "malformed JSON"},
+		{[]string{"-kwargs", `{"dt": 20`}, "kwargs: malformed JSON"},
 		{[]string{"-kwargs", `{"dt": -1}`}, "dt"},
 		{[]string{"-kwargs", `{"foo": 1}`}, `unknown key "foo"`},
 		{[]string{"-kwargs-file", filepath.Join(dir, "missing.json")}, "-kwargs-file"},
