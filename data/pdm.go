@@ -65,8 +65,12 @@ func NewPerceptualDecisionMaking(cfg PDMConfig, seed uint32) (*PerceptualDecisio
 	return e, nil
 }
 
-// Config returns the environment's configuration.
-func (e *PerceptualDecisionMaking) Config() PDMConfig { return e.cfg }
+// Config returns the environment's configuration (a copy).
+func (e *PerceptualDecisionMaking) Config() PDMConfig {
+	c := e.cfg
+	c.Cohs = append([]float64(nil), c.Cohs...)
+	return c
+}
 
 // Seed reseeds the environment's random stream like env.seed(seed) in NeuroGym.
 func (e *PerceptualDecisionMaking) Seed(seed uint32) { e.rng.Seed(seed) }
