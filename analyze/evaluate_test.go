@@ -196,3 +196,37 @@ func TestEvaluateErrors(t *testing.T) {
 		t.Error("nil weights: no error")
 	}
 }
+
+// BenchmarkEvaluate tests the tutorial's default network (64 ReLU units,
+// dt 20 ms, 60 steps) on 200 trials, as cmd/analyze does by default.
+func BenchmarkEvaluate(b *testing.B) {
+	mc, tc := tutorialConfigs()
+	w := model.InitWeights(mc, 0, tensor.Float32)
+	for b.Loop() {
+		if _, err := Evaluate(mc, w, tc, 200, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnalyzeAndWrite is everything after Evaluate for 200 trials of
+// the default network: accuracy, psychometric fit, PCA, metrics.json,
+// activity.npz and the five figures.
+func BenchmarkAnalyzeAndWrite(b *testing.B) {
+	mc, tc := tutorialConfigs()
+	w := model.InitWeights(mc, 0, tensor.Float32)
+	a, err := Evaluate(mc, w, tc, 200, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		r, err := Analyze(a, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.WriteFiles(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -9,7 +9,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // File names written by Report.WriteFiles.
@@ -221,7 +223,9 @@ func (r *Report) WriteMetrics(path string) error {
 // dir (which must exist), each atomically, and returns the paths written.
 // Figures that do not apply (the psychometric curve for more than two
 // choices, PCA plots for fewer than 2 or 3 components) are skipped; Analyze
-// put the reason in r.Notes. It stops at the first error.
+// put the reason in r.Notes. The files are written concurrently; on error
+// it returns the files written before the first failing one (in the order
+// above) and that error.
 func (r *Report) WriteFiles(dir string) ([]string, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("analyze: output directory: %w", err)
@@ -248,13 +252,27 @@ func (r *Report) WriteFiles(dir string) ([]string, error) {
 	if r.PCA.Components() >= 3 {
 		jobs = append(jobs, job{PCA3DFile, func(p string) error { return PlotPCA3D(p, a, r.PCA) }})
 	}
+	// The jobs are independent; rendering and PNG encoding dominate, so
+	// run them on all cores (the plot library's font cache is locked and
+	// every figure has its own canvas).
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = j.fn(filepath.Join(dir, j.name))
+		}()
+	}
+	wg.Wait()
 	var written []string
-	for _, j := range jobs {
-		p := filepath.Join(dir, j.name)
-		if err := j.fn(p); err != nil {
-			return written, fmt.Errorf("analyze: %s: %w", j.name, err)
+	for i, j := range jobs {
+		if errs[i] != nil {
+			return written, fmt.Errorf("analyze: %s: %w", j.name, errs[i])
 		}
-		written = append(written, p)
+		written = append(written, filepath.Join(dir, j.name))
 	}
 	return written, nil
 }
