@@ -46,4 +46,94 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 }
 
-var _ = runtime.GC
+// liveHeap returns the bytes of live heap objects after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestMemoryFlat trains for 3000 iterations (smaller sizes than the
+// tutorial's, to stay fast) and checks that the live heap after 3000
+// iterations is no larger than after 300, give or take 256 KiB.
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("3000 iterations")
+	}
+	cfg := tutorialConfig()
+	cfg.NHidden = 16
+	const T, B = 20, 4
+	w := InitWeights(cfg, 0, tensor.Float32)
+	g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, Fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	f, err := NewForwardGraph(cfg, w, T, B)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
+	inputs, targets, noise := testData(cfg, T, B, 1)
+	var at300 uint64
+	for i := 1; i <= 3000; i++ {
+		if _, err := g.Run(inputs, targets, noise); err != nil {
+			t.Fatal(err)
+		}
+		if err := solver.Step(g.Learnables()); err != nil {
+			t.Fatal(err)
+		}
+		if i%100 == 0 {
+			if _, _, err := f.Run(inputs, noise); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 300 {
+			at300 = liveHeap()
+		}
+	}
+	at3000 := liveHeap()
+	t.Logf("live heap after 300 iterations %d B, after 3000 %d B", at300, at3000)
+	if at3000 > at300+256<<10 {
+		t.Errorf("live heap grew from %d B to %d B between iterations 300 and 3000", at300, at3000)
+	}
+}
+
+// BenchmarkTrainStepMemory runs the tutorial configuration's training step
+// and reports the live heap growth per 1000 iterations after a warm-up of
+// 200 (it should be about 0).
+func BenchmarkTrainStepMemory(b *testing.B) {
+	cfg := tutorialConfig()
+	const T, B = 60, 16
+	w := InitWeights(cfg, 0, tensor.Float32)
+	g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, Fast)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
+	inputs, targets, noise := testData(cfg, T, B, 1)
+	step := func() {
+		if _, err := g.Run(inputs, targets, noise); err != nil {
+			b.Fatal(err)
+		}
+		if err := solver.Step(g.Learnables()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 200 {
+		step()
+	}
+	start := liveHeap()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		step()
+	}
+	b.StopTimer()
+	grow := float64(int64(liveHeap())-int64(start)) / float64(b.N) * 1000
+	b.ReportMetric(grow, "live-B/1000iter")
+}

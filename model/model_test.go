@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -273,6 +274,120 @@ func TestForwardGraphMatchesGo(t *testing.T) {
 				}
 				f.Close()
 			}
+		}
+	}
+}
+
+// TestFastMatchesReference compares the Fast graph's gradients with the
+// Reference graph's, in float64, for every activation and loss.
+func TestFastMatchesReference(t *testing.T) {
+	const T, B = 6, 4
+	for _, act := range Activations() {
+		for _, loss := range Losses() {
+			cfg := smallConfig(act)
+			cfg.NHidden = 5
+			inputs, targets, noise := testData(cfg, T, B, 21)
+			var grads [2][5][]float64
+			var losses [2]float64
+			for k, kind := range kinds {
+				w := scaledWeights(cfg, 8, tensor.Float64, 2)
+				g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if losses[k], err = g.Run(inputs, targets, noise); err != nil {
+					t.Fatal(err)
+				}
+				if grads[k], err = g.Gradients(); err != nil {
+					t.Fatal(err)
+				}
+				g.Close()
+			}
+			if math.Abs(losses[0]-losses[1]) > 1e-12*math.Abs(losses[0]) {
+				t.Errorf("%s %s: loss reference %v fast %v", act, loss, losses[0], losses[1])
+			}
+			for i := range grads[0] {
+				if e := maxRelDiff(grads[1][i], grads[0][i]); e > 1e-6 || math.IsNaN(e) {
+					t.Errorf("%s %s: gradient of %s: fast vs reference relative error %.3g", act, loss, StateDictNames[i], e)
+				}
+			}
+		}
+	}
+}
+
+// TestTrainingDeterministic: the same weights and data give bit-identical
+// losses and weights over several Adam steps, for a fresh graph each time.
+func TestTrainingDeterministic(t *testing.T) {
+	cfg := tutorialConfig()
+	const T, B = 20, 8
+	run := func() ([]float64, *Weights) {
+		w := InitWeights(cfg, 42, tensor.Float32)
+		g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, Fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		solver := G.NewAdamSolver(G.WithLearnRate(0.01))
+		noise := NewNoise(7)
+		var losses []float64
+		for i := range 10 {
+			inputs, targets, _ := testData(cfg, T, B, uint64(i))
+			n := make([]float32, T*B*cfg.NHidden)
+			noise.Fill(n)
+			l, err := g.Run(inputs, targets, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			losses = append(losses, l)
+			if err := solver.Step(g.Learnables()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return losses, w
+	}
+	l1, w1 := run()
+	l2, w2 := run()
+	for i := range l1 {
+		if l1[i] != l2[i] {
+			t.Fatalf("iteration %d: loss %v then %v", i, l1[i], l2[i])
+		}
+	}
+	for i, a := range w1.Tensors() {
+		if maxRelDiff(float64s(a), float64s(w2.Tensors()[i])) != 0 {
+			t.Errorf("%s differs between identical runs", StateDictNames[i])
+		}
+	}
+}
+
+// TestFloat32FastTracksReference trains both kinds in float32 for a few
+// steps from the same weights: the losses agree to float32 rounding.
+func TestFloat32FastTracksReference(t *testing.T) {
+	cfg := tutorialConfig()
+	const T, B = 30, 8
+	var losses [2][]float64
+	for k, kind := range kinds {
+		w := InitWeights(cfg, 1, tensor.Float32)
+		g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		solver := G.NewAdamSolver(G.WithLearnRate(0.01))
+		for i := range 5 {
+			inputs, targets, noise := testData(cfg, T, B, uint64(100+i))
+			l, err := g.Run(inputs, targets, noise)
+			if err != nil {
+				t.Fatal(err)
+			}
+			losses[k] = append(losses[k], l)
+			if err := solver.Step(g.Learnables()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g.Close()
+	}
+	for i := range losses[0] {
+		if d := math.Abs(losses[0][i] - losses[1][i]); d > 1e-4*math.Abs(losses[0][i]) {
+			t.Errorf("step %d: reference loss %v, fast %v", i, losses[0][i], losses[1][i])
 		}
 	}
 }
