@@ -58,7 +58,7 @@ func WriteFigure(w io.Writer, res *Result) error {
 	if len(shape) != 2 {
 		return fmt.Errorf("training figure: rec2rec.weight has shape %v, want (H, H)", shape)
 	}
-	grid := &matrixGrid{rows: shape[0], cols: shape[1], data: float64s(wr.Data())}
+	grid := &matrixGrid{rows: shape[0], cols: shape[1], up: max(1, 512/max(shape[0], shape[1])), data: float64s(wr.Data())}
 	m := 0.0
 	for _, v := range grid.data {
 		if !math.IsNaN(v) {
@@ -73,6 +73,7 @@ func WriteFigure(w io.Writer, res *Result) error {
 	cmap.SetMax(m)
 	heat := plotter.NewHeatMap(grid, cmap.Palette(255))
 	heat.Min, heat.Max = -m, m
+	heat.Rasterized = true // vector cells show hairline seams; the grid is upsampled so cells stay sharp
 	wPlot := plot.New()
 	wPlot.Title.Text = "Recurrent weights W_r (rec2rec.weight)"
 	wPlot.X.Label.Text = "from unit j (column)"
@@ -150,13 +151,15 @@ func float64s(d any) []float64 {
 }
 
 // matrixGrid shows a row-major rows x cols matrix as a plotter.GridXYZ with
-// column j at x = j and row i at y = i.
+// column j at x = j and row i at y = i. Each element is repeated up x up
+// times (on sub-cells centred on the element's coordinates) so that a
+// rasterized heat map keeps sharp cell edges when the image is scaled.
 type matrixGrid struct {
-	rows, cols int
-	data       []float64
+	rows, cols, up int
+	data           []float64
 }
 
-func (g *matrixGrid) Dims() (c, r int)   { return g.cols, g.rows }
-func (g *matrixGrid) Z(c, r int) float64 { return g.data[r*g.cols+c] }
-func (g *matrixGrid) X(c int) float64    { return float64(c) }
-func (g *matrixGrid) Y(r int) float64    { return float64(r) }
+func (g *matrixGrid) Dims() (c, r int)   { return g.cols * g.up, g.rows * g.up }
+func (g *matrixGrid) Z(c, r int) float64 { return g.data[(r/g.up)*g.cols+c/g.up] }
+func (g *matrixGrid) X(c int) float64    { return (float64(c)+0.5)/float64(g.up) - 0.5 }
+func (g *matrixGrid) Y(r int) float64    { return (float64(r)+0.5)/float64(g.up) - 0.5 }
