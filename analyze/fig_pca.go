@@ -72,7 +72,11 @@ func pcaLegend(a *Activity, cohs []float64, shades map[float64]float64, start, e
 			leg.Add(fmt.Sprintf("   coh %s%%", formatCoh(c)), solidLine(nil, familyColor(g, shades[c]), 3))
 		}
 	}
-	leg.Add("thin: single trials")
+	if a.N > maxDrawnTrials {
+		leg.Add(fmt.Sprintf("thin: first %d trials", maxDrawnTrials))
+	} else {
+		leg.Add("thin: single trials")
+	}
 	leg.Add("bold: condition means")
 	leg.Add("start (first step)", glyphThumb{start})
 	leg.Add("end (last step)", glyphThumb{end})
@@ -92,9 +96,9 @@ func endGlyph() draw.GlyphStyle {
 	return draw.GlyphStyle{Shape: draw.TriangleGlyph{}, Radius: vg.Points(3.5), Color: color.Gray{Y: 40}}
 }
 
-// PlotPCA2D writes the hidden-state trajectories of all trials in the
-// plane of the first two principal components of p to path (PNG, 9 x 6.5
-// in): one line per trial, blues for ground truth 0 and reds for ground
+// PlotPCA2D writes the hidden-state trajectories in the plane of the first
+// two principal components of p to path (PNG, 9 x 6.5 in): one thin line
+// per trial (the first 200), the condition means bold, blues for ground truth 0 and reds for ground
 // truth 1 (further families for more choices), darker for higher
 // coherence, start and end points marked, and a legend. It returns an
 // error if a is invalid, p does not match a's hidden size or has fewer than
@@ -223,10 +227,14 @@ func orthoView(az, el float64) func(v [3]float64) plotter.XY {
 	}
 }
 
-// addTrajectories draws every trial's trajectory thin and translucent,
-// then the mean trajectory of each (ground truth, coherence) condition bold
-// on top, and marks every trial's start and end; at maps scores to the
-// plane.
+// maxDrawnTrials is the number of single trials drawn in the PCA figures
+// (the first ones); more only hide each other. Condition means use all.
+const maxDrawnTrials = 200
+
+// addTrajectories draws the first maxDrawnTrials trials' trajectories thin
+// and translucent with their start and end marked, then the mean trajectory
+// of each (ground truth, coherence) condition over all trials bold on top;
+// at maps scores to the plane.
 func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []float64) plotter.XY) {
 	shades, _ := cohShades(a.Coh)
 	var starts, ends plotter.XYs
@@ -238,13 +246,15 @@ func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []f
 	counts := map[cond][]int{}
 	var order []cond
 	for _, n := range drawOrder(a) {
-		xy := make(plotter.XYs, len(tr[n]))
-		for t, s := range tr[n] {
-			xy[t] = at(s)
+		if n < maxDrawnTrials {
+			xy := make(plotter.XYs, len(tr[n]))
+			for t, s := range tr[n] {
+				xy[t] = at(s)
+			}
+			pl.Add(solidLine(xy, translucent(trajectoryStyle(a, n, shades), 0.35), 0.8))
+			starts = append(starts, xy[0])
+			ends = append(ends, xy[len(xy)-1])
 		}
-		pl.Add(solidLine(xy, translucent(trajectoryStyle(a, n, shades), 0.35), 0.8))
-		starts = append(starts, xy[0])
-		ends = append(ends, xy[len(xy)-1])
 		k := cond{a.GroundTruth[n], a.Coh[n]}
 		if _, ok := sums[k]; !ok {
 			order = append(order, k)
@@ -271,7 +281,7 @@ func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []f
 			}
 			xy[t] = at(m)
 		}
-		pl.Add(solidLine(xy, color.White, 5.5), solidLine(xy, familyColor(k.g, shades[k.coh]), 3.2))
+		pl.Add(solidLine(xy, color.White, 4.6), solidLine(xy, familyColor(k.g, shades[k.coh]), 3))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -43,6 +44,7 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 		ax.Label.TextStyle.Font = sans(labelSize)
 		ax.Tick.Label.Font = sans(tickSize)
 		ax.Label.Padding = vg.Points(4)
+		ax.Tick.Marker = cleanTicks{}
 	}
 	p.Legend.TextStyle.Font = sans(legendSize)
 	p.Legend.ThumbnailWidth = vg.Points(24)
@@ -159,4 +161,18 @@ func solidLine(xy plotter.XYs, c color.Color, width float64) *plotter.Line {
 	l.Color = c
 	l.Width = vg.Points(width)
 	return l
+}
+
+// cleanTicks is plot.DefaultTicks with labels in the shortest form
+// ("7.5", not "7.50"; "1", not "1.0").
+type cleanTicks struct{}
+
+func (cleanTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if l := ts[i].Label; strings.Contains(l, ".") && !strings.ContainsAny(l, "eE") {
+			ts[i].Label = strings.TrimSuffix(strings.TrimRight(l, "0"), ".")
+		}
+	}
+	return ts
 }
