@@ -50,8 +50,9 @@ type Report struct {
 // Analyze computes accuracy, psychometric curve and PCA of a (Choice and
 // Correct must be filled, as Evaluate and Decide do). seed is recorded in
 // the metrics. It returns an error if a is invalid, has non-finite hidden
-// states, or a computation fails; a task with more than two choices only
-// skips the psychometric curve (see Notes).
+// states, or the PCA fails. When no psychometric curve can be made (more
+// than two choices, or a single signed coherence) it is skipped and Notes
+// says why.
 func Analyze(a *Activity, seed int64) (*Report, error) {
 	acc, err := a.Accuracy()
 	if err != nil {
@@ -63,7 +64,9 @@ func Analyze(a *Activity, seed int64) (*Report, error) {
 	case errors.Is(err, ErrNotBinary):
 		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %d choices (signed coherence needs 2); see per-coherence accuracy", a.O-1))
 	case err != nil:
-		return nil, err
+		// E.g. a single coherence level: nothing to fit, but the rest stands.
+		r.Psychometric = nil
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %v", err))
 	}
 	if err := checkFinite("hidden", a.Hidden); err != nil {
 		return nil, err

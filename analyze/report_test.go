@@ -112,6 +112,23 @@ func TestReportThreeChoices(t *testing.T) {
 	}
 }
 
+func TestReportSingleCoherence(t *testing.T) {
+	a := syntheticActivity(t, 20, 4)
+	for n := range a.Coh {
+		a.Coh[n] = 0
+	}
+	r, err := Analyze(a, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Psychometric != nil || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "distinct") {
+		t.Errorf("psychometric %v, notes %q; want none and a note about coherences", r.Psychometric, r.Notes)
+	}
+	if _, err := r.WriteFiles(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestReportErrors(t *testing.T) {
 	a := syntheticActivity(t, 10, 1)
 	a.Hidden[3] = float32(nanF())
