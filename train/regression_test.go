@@ -10,9 +10,8 @@ import (
 	"github.com/taskrnn/taskrnn/model"
 )
 
-// regressionSeed is the run seed of TestAccuracyRegression. It was fixed
-// before looking at its result; see the report in the test's doc comment for
-// the spread over other seeds.
+// regressionSeed is the run seed of TestAccuracyRegression: the default
+// seed, fixed before looking at any result (no seed search).
 const regressionSeed = 0
 
 // TestAccuracyRegression is the CI regression on what training achieves: the
@@ -21,6 +20,15 @@ const regressionSeed = 0
 // and on at least 97% of those with coherence >= 12.8%. The PyTorch tutorial
 // reaches a median of 86.8% on 200 trials (88.7% on 2000) over seeds; the
 // ideal observer's ceiling is 90% (coherence 0 is a coin flip).
+//
+// Seed 0 gives 88.4% (100% at coherence >= 12.8). The test pins one seed, and
+// seeds differ as much as in PyTorch: on the fast graph, seeds 0-9 gave 88.4,
+// 76.3, 83.2, 87.4, 87.7, 77.6, 83.7, 89.9, 89.5, 88.8% (seeds 1 and 5 also
+// below 97% at coherence >= 12.8); on the reference graph 88.1, 86.8, 81.6,
+// 90.3, 85.9, 80.8, 86.1, 88.9, 86.9, 88.8%. A given seed's result also moves
+// with any change of float32 rounding (fast vs reference graph, another BLAS
+// kernel or CPU architecture), as training amplifies it: if this test fails
+// after such a change, look at several seeds before concluding.
 func TestAccuracyRegression(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the default configuration for 1000 iterations; skipped with -short")
