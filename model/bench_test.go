@@ -137,3 +137,13 @@ func BenchmarkTrainStepMemory(b *testing.B) {
 	grow := float64(int64(liveHeap())-int64(start)) / float64(b.N) * 1000
 	b.ReportMetric(grow, "live-B/1000iter")
 }
+
+// BenchmarkNoiseFill times one tutorial batch of network noise (60*16*64
+// standard normals).
+func BenchmarkNoiseFill(b *testing.B) {
+	n := NewNoise(1)
+	buf := make([]float32, 60*16*64)
+	for b.Loop() {
+		n.Fill(buf)
+	}
+}

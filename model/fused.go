@@ -68,8 +68,9 @@ type seq[F float] struct {
 	dtype         tensor.Dtype
 	id            string // distinguishes this graph's operations in hashes
 
-	xp, hs, deriv, pre, act1 []F // forward buffers: XP, H, f'(pre), scratch
-	dpre                     []F // P, the stacked ∂L/∂pre_t
+	xp, hs, deriv, pre, act1 []F       // forward buffers: XP, H, f'(pre), scratch
+	dpre                     []F       // P, the stacked ∂L/∂pre_t
+	prob                     []float64 // softmax(Z) (O, T*B), saved by lossOp for lossGrad
 
 	hsT, dpreT *tensor.Dense // H and P as (T*B, H) tensors
 
@@ -97,6 +98,7 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		s.dpre = make([]F, T*B*H)
 		s.dpreT = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.dpre))
 		s.preGrads = make([]*G.Node, T)
+		s.prob = make([]float64, cfg.NOutput*T*B)
 	}
 	return s
 }
@@ -602,6 +604,7 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 	var sum float64
 	switch s.loss {
 	case CrossEntropy:
+		// saves the softmax probabilities for lossGrad
 		for r, c := range y {
 			m := z[r]
 			for k := 1; k < s.O; k++ {
@@ -609,7 +612,12 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 			}
 			var e float64
 			for k := 0; k < s.O; k++ {
-				e += math.Exp(float64(z[k*n+r] - m))
+				ek := math.Exp(float64(z[k*n+r] - m))
+				s.prob[k*n+r] = ek
+				e += ek
+			}
+			for k := 0; k < s.O; k++ {
+				s.prob[k*n+r] /= e
 			}
 			sum += float64(m) + math.Log(e) - float64(z[int(c)*n+r])
 		}
@@ -641,19 +649,20 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 
 func (o *lossOp[F]) DiffWRT(int) []bool { return []bool{true, false} }
 
-func (o *lossOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+func (o *lossOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	s := o.s
 	dz, err := apply(&lossGradOp[F]{
-		fusedOp: newFused("lossGrad"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.O, s.T*s.B)), tt(2, s.dtype), tt(1, tensor.Int32), s.dtype),
+		fusedOp: newFused("lossGrad"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.O, s.T*s.B)), tt(2, s.dtype), tt(1, tensor.Int32), s.dtype, s.dtype),
 		s:       s,
-	}, "lossGrad", in[0], in[1], grad)
+	}, "lossGrad", in[0], in[1], out, grad)
 	if err != nil {
 		return nil, err
 	}
 	return G.Nodes{dz, nil}, nil
 }
 
-// lossGradOp: dZ = g ∂L/∂Z. Arguments: Z, targets, g (scalar).
+// lossGradOp: dZ = g ∂L/∂Z. Arguments: Z, targets, the loss L (which
+// orders it after lossOp, whose saved softmax it reads) and g (scalar).
 //
 //	CrossEntropy: (softmax(Z_·r) - onehot(y_r)) / (T*B)
 //	L1:           sign(Z - onehot) / (T*B*O)
@@ -665,25 +674,15 @@ type lossGradOp[F float] struct {
 
 func (o *lossGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	z, y, g := vals[F](v[0]), v[1].(*tensor.Dense).Int32s(), scalarValue(v[2])
+	z, y, g := vals[F](v[0]), v[1].(*tensor.Dense).Int32s(), scalarValue(v[3])
 	dz := vals[F](o.out)
 	n := s.T * s.B
 	switch s.loss {
 	case CrossEntropy:
 		scale := g / float64(n)
-		for r, c := range y {
-			m := z[r]
-			for k := 1; k < s.O; k++ {
-				m = max(m, z[k*n+r])
-			}
-			var e float64
-			for k := 0; k < s.O; k++ {
-				ek := math.Exp(float64(z[k*n+r] - m))
-				dz[k*n+r] = F(ek)
-				e += ek
-			}
-			for k := 0; k < s.O; k++ {
-				p := float64(dz[k*n+r]) / e
+		for k := 0; k < s.O; k++ {
+			for r, c := range y {
+				p := s.prob[k*n+r] // saved by lossOp
 				if k == int(c) {
 					p--
 				}
