@@ -28,7 +28,7 @@ func logRN(x float64) float64 {
 	e := &logTable[i]
 
 	// r = z*invc - 1 exactly: ph + pl = z*invc (TwoProduct), ph-1 exact.
-	ph := z * e.invc
+	ph := float64(z * e.invc) // rounded product; float64() forbids FMA fusion
 	pl := math.FMA(z, e.invc, -ph)
 	rh, rl := twoSum(ph-1, pl)
 

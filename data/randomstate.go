@@ -135,7 +135,7 @@ func (r *RandomState) Float64() float64 {
 
 // Uniform returns lo + (hi-lo)*Float64(), like RandomState.uniform(lo, hi).
 func (r *RandomState) Uniform(lo, hi float64) float64 {
-	return lo + (hi-lo)*r.Float64()
+	return lo + float64((hi-lo)*r.Float64()) // float64(): never fused into an FMA, as in NumPy
 }
 
 // Normal returns a standard normal value with NumPy's legacy polar method
