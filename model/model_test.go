@@ -195,10 +195,20 @@ func TestTrainGraphMatchesGo(t *testing.T) {
 // TestGradientFiniteDifference checks every gradient of the whole graph
 // against central finite differences of its loss, in float64.
 func TestGradientFiniteDifference(t *testing.T) {
-	const T, B = 5, 3
+	checkFiniteDifference(t, 5, 3, Activations(), Losses())
+}
+
+// TestGradientFiniteDifferenceEdges: one step, one trial.
+func TestGradientFiniteDifferenceEdges(t *testing.T) {
+	checkFiniteDifference(t, 1, 2, []Activation{ReLU}, []Loss{CrossEntropy})
+	checkFiniteDifference(t, 3, 1, []Activation{Softplus}, []Loss{L2})
+}
+
+func checkFiniteDifference(t *testing.T, T, B int, acts []Activation, losses []Loss) {
+	t.Helper()
 	for _, kind := range kinds {
-		for _, act := range Activations() {
-			for _, loss := range Losses() {
+		for _, act := range acts {
+			for _, loss := range losses {
 				cfg := smallConfig(act)
 				w := scaledWeights(cfg, 5, tensor.Float64, 2)
 				inputs, targets, noise := testData(cfg, T, B, 13)

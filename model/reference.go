@@ -84,18 +84,16 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 		if loss != "" {
 			r.yBuf = newBuffer(dt, T*B*O)
 		}
-		var h *G.Node
+		// h_0 = 0, a constant (B, H) of zeros
+		h := G.NewConstant(tensor.New(tensor.Of(dt), tensor.WithShape(B, H)), G.WithName("h0"), G.In(g))
 		for t := 0; t < T; t++ {
 			x := G.NewMatrix(g, dt, G.WithShape(B, I), G.WithName(fmt.Sprintf("x_%d", t)), G.WithValue(r.xBuf.view(t*B*I, B, I)))
 			n := G.NewMatrix(g, dt, G.WithShape(B, H), G.WithName(fmt.Sprintf("noise_%d", t)), G.WithValue(r.nBuf.view(t*B*H, B, H)))
 			r.x = append(r.x, x)
 			r.noise = append(r.noise, n)
 
-			// pre = x W_x^T + h W_r^T + b_r   (h_0 = 0, so the recurrent term starts at t = 1)
-			pre := must(G.Mul(x, WxT))
-			if h != nil {
-				pre = must(G.Add(pre, must(G.Mul(h, WrT))))
-			}
+			// pre = x W_x^T + h W_r^T + b_r
+			pre := must(G.Add(must(G.Mul(x, WxT)), must(G.Mul(h, WrT))))
 			pre = must(G.BroadcastAdd(pre, br, nil, []byte{0}))
 
 			// h = (1-α) h + α f(pre) + sqrt(2α) s n
@@ -110,11 +108,8 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 			default:
 				return fmt.Errorf("model: activation %q, want one of %q", cfg.Activation, Activations())
 			}
-			next := must(G.Add(must(G.HadamardProd(act, gain)), must(G.HadamardProd(n, noiseScale))))
-			if h != nil {
-				next = must(G.Add(must(G.HadamardProd(h, leak)), next))
-			}
-			h = next
+			h = must(G.Add(must(G.Add(must(G.HadamardProd(h, leak)), must(G.HadamardProd(act, gain)))),
+				must(G.HadamardProd(n, noiseScale))))
 			r.h = append(r.h, h)
 
 			// o = h W_o^T + b_o
