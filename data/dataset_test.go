@@ -32,7 +32,12 @@ func TestDatasetTutorialCache(t *testing.T) {
 	}
 	var batch Batch
 	for call := 1; call <= 60; call++ {
+		before := d.start
 		d.Next(&batch)
+		refilled := d.start == L && before != 0
+		if wantRefill := call == 27 || call == 53; refilled != wantRefill {
+			t.Fatalf("call %d: refilled = %v (window start %d -> %d), want %v", call, refilled, before, d.start, wantRefill)
+		}
 		if call > 1 && (call-1)%26 == 0 { // calls 27, 53, ... refill
 			// the 27th window of a fill is never served: the references skip it
 			for _, r := range refs {
