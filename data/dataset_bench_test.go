@@ -8,11 +8,18 @@ import (
 // BenchmarkDatasetNext measures one batch of the tutorial config (dt 20,
 // stimulus 1000 ms, sigma 0.3, batch 16, seq_len 60), amortised over refills
 // (one refill every 26 calls). NeuroGym's ngym.Dataset takes 0.96 ms.
-func BenchmarkDatasetNext(b *testing.B) {
+func BenchmarkDatasetNext(b *testing.B) { benchmarkDatasetNext(b, 1) }
+
+// BenchmarkDatasetNextWorkers2 refills with two goroutines (SetWorkers(2));
+// cpu-ns/op then counts only the calling thread.
+func BenchmarkDatasetNextWorkers2(b *testing.B) { benchmarkDatasetNext(b, 2) }
+
+func benchmarkDatasetNext(b *testing.B, workers int) {
 	d, err := NewDataset(tutorialConfig(), 16, 60, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
+	d.SetWorkers(workers)
 	batch := NewBatch(16, 60, d.ObsDim())
 	d.Next(batch)
 	runtime.LockOSThread()

@@ -19,8 +19,8 @@ type PerceptualDecisionMaking struct {
 	periods  []PeriodSpec
 	sigma    float64     // sigma / sqrt(dt)
 	cohs     []float64   // cohs * stim_scale
-	cosTable [][]float64 // cosTable[g][k] = cos(theta_k - theta_g)
-	stim     []float64   // scratch: stimulus mean of one row
+	theta    []float64 // ring angles k * (2*pi/dim_ring)
+	stim     []float64 // scratch: stimulus mean of one row
 
 	// stepping state
 	trial       *Trial
@@ -50,17 +50,11 @@ func NewPerceptualDecisionMaking(cfg PDMConfig, seed uint32) (*PerceptualDecisio
 		periods:  cfg.Periods(),
 		sigma:    cfg.SigmaEffective(),
 		cohs:     make([]float64, len(cfg.Cohs)),
-		cosTable: make([][]float64, n),
+		theta:    theta,
 		stim:     make([]float64, n),
 	}
 	for i, c := range cfg.Cohs {
 		e.cohs[i] = c * cfg.StimScale
-	}
-	for g := range e.cosTable {
-		e.cosTable[g] = make([]float64, n)
-		for k := range theta {
-			e.cosTable[g][k] = math.Cos(theta[k] - theta[g])
-		}
 	}
 	return e, nil
 }
@@ -146,8 +140,8 @@ func (e *PerceptualDecisionMaking) fillTrial(tr *Trial, opts ...TrialOption) {
 	}
 	// stimulus mean: cos(theta - theta_g) * (coh/200) + 0.5
 	c200 := coh / 200
-	for k, cs := range e.cosTable[g] {
-		e.stim[k] = float64(cs*c200) + 0.5
+	for k, th := range e.theta {
+		e.stim[k] = float64(math.Cos(th-e.theta[g])*c200) + 0.5
 	}
 	tr.AddObRow("stimulus", 1, e.stim)
 	tr.AddRandn("stimulus", 1, 1+e.cfg.DimRing, 0, e.sigma, e.rng)
