@@ -14,13 +14,13 @@ import (
 // Use it trial by trial (NewTrial) or step by step (Reset, Step). It is not
 // safe for concurrent use.
 type PerceptualDecisionMaking struct {
-	cfg      PDMConfig
-	rng      *RandomState
-	periods  []PeriodSpec
-	sigma    float64     // sigma / sqrt(dt)
-	cohs     []float64   // cohs * stim_scale
-	theta    []float64 // ring angles k * (2*pi/dim_ring)
-	stim     []float64 // scratch: stimulus mean of one row
+	cfg     PDMConfig
+	rng     *RandomState
+	periods []PeriodSpec
+	sigma   float64   // sigma / sqrt(dt)
+	cohs    []float64 // cohs * stim_scale
+	theta   []float64 // ring angles k * (2*pi/dim_ring)
+	stim    []float64 // scratch: stimulus mean of one row
 
 	// stepping state
 	trial       *Trial
@@ -45,13 +45,13 @@ func NewPerceptualDecisionMaking(cfg PDMConfig, seed uint32) (*PerceptualDecisio
 		theta[k] = float64(k) * step
 	}
 	e := &PerceptualDecisionMaking{
-		cfg:      cfg,
-		rng:      NewRandomState(seed),
-		periods:  cfg.Periods(),
-		sigma:    cfg.SigmaEffective(),
-		cohs:     make([]float64, len(cfg.Cohs)),
-		theta:    theta,
-		stim:     make([]float64, n),
+		cfg:     cfg,
+		rng:     NewRandomState(seed),
+		periods: cfg.Periods(),
+		sigma:   cfg.SigmaEffective(),
+		cohs:    make([]float64, len(cfg.Cohs)),
+		theta:   theta,
+		stim:    make([]float64, n),
 	}
 	for i, c := range cfg.Cohs {
 		e.cohs[i] = c * cfg.StimScale
