@@ -54,28 +54,36 @@ func (r *RandomState) Seed(seed uint32) {
 	r.gauss = 0
 }
 
-// twist regenerates the 624-word state block and tempers it into out.
+// twist regenerates the 624-word state block and tempers it into out in
+// the same pass.
 func (r *RandomState) twist() {
 	mt := r.mt[:mtN]
 	out := r.out[:mtN]
 	for i := 0; i < mtN-mtM; i++ {
 		y := (mt[i] & mtUpperMask) | (mt[i+1] & mtLowerMask)
-		mt[i] = mt[i+mtM] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+		y = mt[i+mtM] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+		mt[i] = y
+		out[i] = temper(y)
 	}
 	for i := mtN - mtM; i < mtN-1; i++ {
 		y := (mt[i] & mtUpperMask) | (mt[i+1] & mtLowerMask)
-		mt[i] = mt[i+mtM-mtN] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+		y = mt[i+mtM-mtN] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+		mt[i] = y
+		out[i] = temper(y)
 	}
 	y := (mt[mtN-1] & mtUpperMask) | (mt[0] & mtLowerMask)
-	mt[mtN-1] = mt[mtM-1] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
-	for i, y := range mt {
-		y ^= y >> 11
-		y ^= (y << 7) & 0x9d2c5680
-		y ^= (y << 15) & 0xefc60000
-		y ^= y >> 18
-		out[i] = y
-	}
+	y = mt[mtM-1] ^ (y >> 1) ^ (-(y & 1) & mtMatrixA)
+	mt[mtN-1] = y
+	out[mtN-1] = temper(y)
 	r.pos = 0
+}
+
+// temper is MT19937's output transformation.
+func temper(y uint32) uint32 {
+	y ^= y >> 11
+	y ^= (y << 7) & 0x9d2c5680
+	y ^= (y << 15) & 0xefc60000
+	return y ^ (y >> 18)
 }
 
 // Uint32 returns the next raw 32-bit output of MT19937 (NumPy's
