@@ -41,8 +41,14 @@ func BenchmarkTrainStep(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := processCPU()
 			for b.Loop() {
 				step()
+			}
+			if cpu0 >= 0 {
+				// CPU time of the process (all threads, GC included): less
+				// sensitive than wall time to other processes on the machine
+				b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/iter")
 			}
 			ms := float64(b.Elapsed().Microseconds()) / 1000 / float64(b.N)
 			b.ReportMetric(ms, "ms/iter")

@@ -69,6 +69,7 @@ type seq[F float] struct {
 	id            string // distinguishes this graph's operations in hashes
 
 	xp, hs, deriv, pre, act1 []F       // forward buffers: XP, H, f'(pre), scratch
+	wrT                      []F       // W_rᵀ, written by step 0 for all steps
 	dpre                     []F       // P, the stacked ∂L/∂pre_t
 	prob                     []float64 // softmax(Z) (O, T*B), saved by lossOp for lossGrad
 
@@ -91,6 +92,7 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		hs:   make([]F, T*B*H),
 		pre:  make([]F, B*H),
 		act1: make([]F, B*H),
+		wrT:  make([]F, H*H),
 	}
 	s.hsT = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
 	if train {
@@ -253,10 +255,18 @@ func (o *stepOp[F]) Do(v ...G.Value) (G.Value, error) {
 		hPrev, v = vals[F](v[0]), v[1:]
 	}
 	xp, noise, wr := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	if t == 0 {
+		// W_rᵀ for every step's product, so that it reads rows of W_rᵀ
+		for i := 0; i < s.H; i++ {
+			for j := 0; j < s.H; j++ {
+				s.wrT[j*s.H+i] = wr[i*s.H+j]
+			}
+		}
+	}
 	pre := s.pre
 	copy(pre, s.block(xp, t, s.H))
 	if t > 0 {
-		gemm(blas.NoTrans, blas.Trans, s.B, s.H, s.H, 1, hPrev, s.H, wr, s.H, 1, pre, s.H)
+		gemmAcc(false, s.B, s.H, s.H, hPrev, s.H, s.wrT, s.H, pre, s.H) // pre += h_{t-1} W_rᵀ
 	}
 	fx := s.act1
 	if s.train {
@@ -378,7 +388,7 @@ func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	for i := range out {
 		out[i] = (1-a)*g[i] + dPrev[i]
 	}
-	gemm(blas.NoTrans, blas.NoTrans, s.B, s.H, s.H, 1, p, s.H, wr, s.H, 1, out, s.H)
+	gemmAcc(false, s.B, s.H, s.H, p, s.H, wr, s.H, out, s.H) // += P_t W_r
 	return o.out, nil
 }
 
@@ -401,7 +411,7 @@ func (o *recGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	out := vals[F](o.out)
 	clear(out)
 	n := (s.T - 1) * s.B
-	gemm(blas.Trans, blas.NoTrans, s.H, s.H, n, 1, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, 0, out, s.H)
+	gemmAcc(true, s.H, s.H, n, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, out, s.H) // += P[1:]ᵀ H[:T-1]
 	return o.out, nil
 }
 
