@@ -73,7 +73,7 @@ type seq[F float] struct {
 	dpre                     []F       // P, the stacked ∂L/∂pre_t
 	prob                     []float64 // softmax(Z) (O, T*B), saved by lossOp for lossGrad
 
-	hsT, dpreT *tensor.Dense // H and P as (T*B, H) tensors
+	hsDense, dpreDense *tensor.Dense // H and P as (T*B, H) tensors
 
 	hNodes []*G.Node // the step nodes h_0..h_{T-1}, set by the builder
 
@@ -94,11 +94,11 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		act1: make([]F, B*H),
 		wrT:  make([]F, H*H),
 	}
-	s.hsT = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
+	s.hsDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
 	if train {
 		s.deriv = make([]F, T*B*H)
 		s.dpre = make([]F, T*B*H)
-		s.dpreT = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.dpre))
+		s.dpreDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.dpre))
 		s.preGrads = make([]*G.Node, T)
 		s.prob = make([]float64, cfg.NOutput*T*B)
 	}
@@ -332,7 +332,7 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	for i := range stackArgs {
 		stackArgs[i] = tt(2, dt)
 	}
-	dXP, err := apply(&stackOp[F]{fusedOp: newFused("stack"+s.id, s.dpreT, stackArgs...)}, "stack", s.preGrads...)
+	dXP, err := apply(&stackOp[F]{fusedOp: newFused("stack"+s.id, s.dpreDense, stackArgs...)}, "stack", s.preGrads...)
 	if err != nil {
 		return nil, err
 	}
@@ -407,10 +407,10 @@ type recGradOp[F float] struct {
 
 func (o *recGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	p := vals[F](v[0])
 	out := vals[F](o.out)
 	clear(out)
 	n := (s.T - 1) * s.B
+	p := vals[F](v[0])
 	gemmAcc(true, s.H, s.H, n, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, out, s.H) // += P[1:]ᵀ H[:T-1]
 	return o.out, nil
 }
@@ -426,7 +426,8 @@ type inGradWOp[F float] struct {
 func (o *inGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	x, dxp := vals[F](v[0]), vals[F](v[1])
-	gemm(blas.Trans, blas.NoTrans, s.I, s.H, s.T*s.B, 1, x, s.I, dxp, s.H, 0, o.tmp, s.H)
+	clear(o.tmp)
+	gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, o.tmp, s.H)
 	out := vals[F](o.out)
 	for i := 0; i < s.I; i++ {
 		for j := 0; j < s.H; j++ {
@@ -561,7 +562,9 @@ func (o *outGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	dz := vals[F](v[0])
 	n := s.T * s.B
-	gemm(blas.NoTrans, blas.NoTrans, s.O, s.H, n, 1, dz, n, s.hs, s.H, 0, vals[F](o.out), s.H)
+	out := vals[F](o.out)
+	clear(out)
+	gemmAcc(false, s.O, s.H, n, dz, n, s.hs, s.H, out, s.H)
 	return o.out, nil
 }
 
@@ -575,7 +578,9 @@ func (o *outGradHOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	dz, wo := vals[F](v[0]), vals[F](v[1])
 	n := s.T * s.B
-	gemm(blas.Trans, blas.NoTrans, n, s.H, s.O, 1, dz, n, wo, s.H, 0, vals[F](o.out), s.H)
+	out := vals[F](o.out)
+	clear(out)
+	gemmAcc(true, n, s.H, s.O, dz, n, wo, s.H, out, s.H)
 	return o.out, nil
 }
 
