@@ -369,12 +369,14 @@ func TestTrainingDeterministic(t *testing.T) {
 	}
 }
 
-// TestFloat32FastTracksReference trains both kinds in float32 for a few
-// steps from the same weights: the losses agree to float32 rounding.
+// TestFloat32FastTracksReference trains both kinds in float32 (H = 64, so
+// the fast graph uses its assembly kernel where available) for a few steps
+// from the same weights: gradients and losses agree to float32 rounding.
 func TestFloat32FastTracksReference(t *testing.T) {
 	cfg := tutorialConfig()
 	const T, B = 30, 8
 	var losses [2][]float64
+	var first [2][5][]float64 // gradients of the first step
 	for k, kind := range kinds {
 		w := InitWeights(cfg, 1, tensor.Float32)
 		g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, kind)
@@ -388,6 +390,11 @@ func TestFloat32FastTracksReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if i == 0 {
+				if first[k], err = g.Gradients(); err != nil {
+					t.Fatal(err)
+				}
+			}
 			losses[k] = append(losses[k], l)
 			if err := solver.Step(g.Learnables()); err != nil {
 				t.Fatal(err)
@@ -398,6 +405,11 @@ func TestFloat32FastTracksReference(t *testing.T) {
 	for i := range losses[0] {
 		if d := math.Abs(losses[0][i] - losses[1][i]); d > 1e-4*math.Abs(losses[0][i]) {
 			t.Errorf("step %d: reference loss %v, fast %v", i, losses[0][i], losses[1][i])
+		}
+	}
+	for i := range first[0] {
+		if e := maxRelDiff(first[1][i], first[0][i]); e > 1e-4 {
+			t.Errorf("float32 gradient of %s: fast vs reference relative error %.3g", StateDictNames[i], e)
 		}
 	}
 }
