@@ -21,9 +21,11 @@
 //     step. Read it to see the model.
 //   - Fast (fast.go, with the fused operations of fused.go) is still one
 //     unrolled graph with symbolic gradients, but each time step is one fused
-//     operation whose SymDiff returns fused gradient operations, so the tape
-//     is about twenty times shorter. It is the default and is tested against
-//     Reference and against finite differences.
+//     operation whose SymDiff returns fused gradient operations: about 200
+//     tape instructions instead of 6200 at the tutorial's sizes. Its matrix
+//     products run on gonum, or on a small AVX2/FMA kernel
+//     (axpyrows_amd64.s) where the CPU has one. It is the default and is
+//     tested against Reference, finite differences and PyTorch's numbers.
 //
 // TrainGraph does one forward and backward pass per Run and leaves the
 // gradients in its learnables for a Gorgonia solver; ForwardGraph evaluates a
