@@ -195,14 +195,9 @@ func (o *inProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 		}
 	}
 	for r := 0; r < s.T*s.B; r++ {
-		row := s.xp[r*s.H : (r+1)*s.H]
-		copy(row, b)
-		for i, xi := range x[r*s.I : (r+1)*s.I] {
-			if xi != 0 {
-				axpy(xi, o.wxT[i*s.H:(i+1)*s.H], row)
-			}
-		}
+		copy(s.xp[r*s.H:(r+1)*s.H], b)
 	}
+	gemmAcc(false, s.T*s.B, s.H, s.I, x, s.I, o.wxT, s.H, s.xp, s.H) // += X W_xᵀ
 	return o.out, nil
 }
 
