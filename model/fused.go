@@ -54,7 +54,11 @@ import (
 // nothing. The per-step results are views of one sequence matrix each (h_t
 // of H, P_t of P), so the sequence-wide products read them as one matrix.
 // The operations do not implement UsePreallocDo on purpose: the machine
-// would hand them registers of other nodes.
+// would hand them registers of other nodes. A few values are saved by one
+// operation for a later one, as PyTorch's autograd saves tensors: f'(pre_t)
+// (step t for preGrad t), softmax(Z) (loss for lossGrad) and W_rᵀ (step 0
+// for the later steps); the reader always takes the writer's node as an
+// argument, so the machine runs them in that order.
 
 // seq is what the fused operations of one graph share: sizes, constants,
 // the sequence buffers and, while Grad runs, the gradient nodes that the
@@ -160,12 +164,14 @@ func shapeOf(v G.Value) tensor.Shape {
 
 func tt(dims int, dt tensor.Dtype) hm.Type { return G.TensorType{Dims: dims, Of: dt} }
 
-// apply adds op to the graph with the given children and names the node.
+// apply adds op to the graph with the given children and names the node
+// after the (unique) operation.
 func apply(op G.Op, name string, children ...*G.Node) (*G.Node, error) {
 	n, err := G.ApplyOp(op, children...)
 	if err != nil {
 		return nil, fmt.Errorf("model: fused op %s: %w", name, err)
 	}
+	G.WithName(op.String())(n)
 	return n, nil
 }
 
