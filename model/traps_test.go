@@ -57,6 +57,11 @@ func TestTrapSameNamedInputs(t *testing.T) {
 	if c == a {
 		t.Errorf("differently named inputs were merged")
 	}
+	u1 := G.NewVector(g, tensor.Float32, G.WithShape(3))
+	u2 := G.NewVector(g, tensor.Float32, G.WithShape(3))
+	if u1 != u2 {
+		t.Errorf("unnamed inputs gave two nodes: the merge trap is fixed")
+	}
 }
 
 // TestTrapSoftMaxLastAxis: Gorgonia's SoftMax over the last axis takes the
