@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/taskrnn/taskrnn/analyze"
-	"github.com/taskrnn/taskrnn/train"
 )
 
 func main() {
@@ -33,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	runDir := fs.String("run", "", "run `directory` written by cmd/train (required)")
-	nTrials := fs.Int("n_trials", 200, "number of test trials")
+	nTrials := fs.Int("n_trials", analyze.DefaultTrials, "number of test trials")
 	seed := fs.Int64("seed", 0, "test seed (default: the run's seed; test streams never coincide with training streams)")
 	out := fs.String("out", "", "output `directory` (default: the run directory)")
 	fs.Usage = func() {
@@ -62,34 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
 
 	start := time.Now()
-	cfg, w, err := train.LoadRun(*runDir)
-	if err != nil {
-		fmt.Fprintf(stderr, "analyze: %v\n", err)
-		return 1
-	}
-	if !seedSet {
-		*seed = cfg.Seed
-	}
-	dir := *out
-	if dir == "" {
-		dir = *runDir
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fmt.Fprintf(stderr, "analyze: %v\n", err)
-		return 1
-	}
-	tcfg := cfg.TaskConfig()
-	act, err := analyze.Evaluate(cfg.ModelConfig(tcfg.ObsDim(), tcfg.ActDim()), w, tcfg, *nTrials, *seed)
-	if err != nil {
-		fmt.Fprintf(stderr, "analyze: %v\n", err)
-		return 1
-	}
-	rep, err := analyze.Analyze(act, *seed)
-	if err != nil {
-		fmt.Fprintf(stderr, "analyze: %v\n", err)
-		return 1
-	}
-	files, err := rep.WriteFiles(dir)
+	rep, dir, files, err := analyze.RunDir(*runDir, analyze.RunOptions{NTrials: *nTrials, Seed: *seed, SeedSet: seedSet, Out: *out})
 	if err != nil {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		return 1

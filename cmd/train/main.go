@@ -10,7 +10,9 @@
 // n_iteration, learning_rate, optimizer, loss) plus seed; flags given on the
 // command line override the -config file. The run directory (default
 // runs/<UTC date-time>) receives config.json, model.npz, train_log.csv,
-// summary.json and training.png. Progress goes to stderr, the result to
+// summary.json and training.png; then (unless -analyze=false) the network
+// is tested on 200 fresh trials and cmd/analyze's metrics, activity.npz and
+// figures are written there too. Progress goes to stderr, the result to
 // stdout. Ctrl-C stops training and saves what exists; a diverging loss
 // stops with the last good weights saved and exit status 1.
 package main
@@ -28,6 +30,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/taskrnn/taskrnn/analyze"
 	"github.com/taskrnn/taskrnn/train"
 )
 
@@ -43,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "write into an existing non-empty -out directory, replacing its run files")
 	graph := fs.String("graph", "fast", "training graph: fast or reference (same model, slower tape)")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	doAnalyze := fs.Bool("analyze", true, "after training, test on 200 fresh trials and write the analysis figures into the run directory (as cmd/analyze does)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains the NeuroGym PerceptualDecisionMaking tutorial RNN and writes a run directory.\n\n")
 		fs.PrintDefaults()
@@ -118,6 +122,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(stdout, "next: go run ./cmd/analyze -run %s\n", dir)
+	if !*doAnalyze {
+		fmt.Fprintf(stdout, "next: go run ./cmd/analyze -run %s\n", dir)
+		return 0
+	}
+	start := time.Now()
+	rep, _, files, err := analyze.RunDir(dir, analyze.RunOptions{NTrials: analyze.DefaultTrials})
+	if err != nil {
+		fmt.Fprintf(stderr, "train: the run is saved, but analysing it failed: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "\ntest on %d fresh trials (go run ./cmd/analyze -run %s -n_trials N for more):\n", analyze.DefaultTrials, dir)
+	if err := rep.WriteSummary(stdout); err != nil {
+		fmt.Fprintf(stderr, "train: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote %d analysis files to %s in %.1f s:\n", len(files), dir, time.Since(start).Seconds())
+	for _, f := range files {
+		fmt.Fprintf(stdout, "  %s\n", f)
+	}
 	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,15 +18,28 @@ func TestRun(t *testing.T) {
 	if code := run(append(small, "-out", dir), &out, &errb); code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
 	}
-	for _, want := range []string{"run saved to " + dir, "final training accuracy", "next: go run ./cmd/analyze"} {
+	for _, want := range []string{"run saved to " + dir, "final training accuracy", "test on 200 fresh trials", "coherence (%)", "pca3d.png"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, f := range []string{"config.json", "model.npz", "train_log.csv", "summary.json", "training.png"} {
+	for _, f := range []string{"config.json", "model.npz", "train_log.csv", "summary.json", "training.png",
+		"metrics.json", "activity.npz", "task_trial.png", "trial_output.png", "psychometric.png", "pca2d.png", "pca3d.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
+	}
+
+	small = slices.Clip(append(small, "-analyze=false")) // clipped: the cases below append to it
+	out.Reset()
+	if code := run(append(small, "-out", filepath.Join(base, "noanalysis")), &out, &errb); code != 0 {
+		t.Fatalf("-analyze=false: exit %d, stderr:\n%s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "next: go run ./cmd/analyze") {
+		t.Errorf("-analyze=false: stdout lacks the hint to run cmd/analyze:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(base, "noanalysis", "metrics.json")); err == nil {
+		t.Error("-analyze=false wrote metrics.json")
 	}
 
 	for _, c := range []struct {
