@@ -25,6 +25,12 @@ const (
 	PCA3DFile        = "pca3d.png"
 )
 
+// OutputFiles returns the names of every file WriteFiles may write (some
+// are skipped for some tasks), for callers that must clear an old analysis.
+func OutputFiles() []string {
+	return []string{MetricsFile, ActivityFile, TaskTrialFile, TrialOutputFile, PsychometricFile, PCA2DFile, PCA3DFile}
+}
+
 // NumPCs is the number of explained-variance ratios kept in Metrics.
 const NumPCs = 10
 

@@ -109,6 +109,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "train: %v\n", err)
 		return 1
 	}
+	if *force {
+		// The replaced run's analysis no longer describes this network.
+		for _, f := range analyze.OutputFiles() {
+			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				fmt.Fprintf(stderr, "train: removing the old analysis: %v\n", err)
+				return 1
+			}
+		}
+	}
 	s := res.Summary()
 	fmt.Fprintf(stdout, "run saved to %s\n", dir)
 	fmt.Fprintf(stdout, "  final training loss      %.4f (mean of the last %d iterations)\n", s.FinalTrainLoss, min(train.FinalWindow, s.NIteration))

@@ -72,4 +72,13 @@ func TestRun(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(base, "never")); err == nil {
 		t.Error("a run directory was created for an invalid configuration")
 	}
+	// -force -analyze=false replaced the first run: its analysis must go too.
+	for _, f := range []string{"metrics.json", "activity.npz", "pca2d.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("-force left the replaced run's %s", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "model.npz")); err != nil {
+		t.Error(err)
+	}
 }
