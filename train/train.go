@@ -27,6 +27,15 @@ type Options struct {
 	// Progress, if not nil, is called after every completed iteration, on
 	// Train's goroutine. It must be quick.
 	Progress func(Iteration)
+	// Checkpoint, if not nil, is called on Train's goroutine, between two
+	// iterations, whenever CheckpointEvery of wall time has passed since the
+	// start or the last checkpoint, with the Result so far (Stopped says
+	// that the run is still in progress; the weights are the live ones, so
+	// it must finish using them before it returns). cmd/train passes
+	// WriteRun, so that a run that is killed keeps its last checkpoint. An
+	// error from it stops training.
+	Checkpoint      func(*Result) error
+	CheckpointEvery time.Duration
 }
 
 // Iteration is the outcome of one training iteration.
@@ -194,6 +203,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 	defer prod.stop()
 
 	start := time.Now()
+	lastCheckpoint := start
 	defer func() { res.TrainSeconds = time.Since(start).Seconds() }()
 	for k := 1; k <= cfg.NIteration; k++ {
 		if err := ctx.Err(); err != nil {
@@ -224,6 +234,16 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		res.Accuracy = append(res.Accuracy, acc)
 		if t.opt.Progress != nil {
 			t.opt.Progress(Iteration{Index: k, N: cfg.NIteration, Loss: loss, Accuracy: acc})
+		}
+		if t.opt.Checkpoint != nil && k < cfg.NIteration && time.Since(lastCheckpoint) >= t.opt.CheckpointEvery {
+			res.TrainSeconds = time.Since(start).Seconds()
+			res.Stopped = fmt.Sprintf("checkpoint after %d of %d iterations: the run was still going (or was killed) when this was written", k, cfg.NIteration)
+			if err := t.opt.Checkpoint(res); err != nil {
+				res.Stopped = fmt.Sprintf("checkpoint after %d of %d iterations failed", k, cfg.NIteration)
+				return res, fmt.Errorf("iteration %d: checkpoint: %w", k, err)
+			}
+			res.Stopped = ""
+			lastCheckpoint = time.Now()
 		}
 	}
 	return res, nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -158,6 +160,51 @@ func TestTrainCancel(t *testing.T) {
 	}
 	if res == nil || res.Completed() != 5 || res.Stopped == "" {
 		t.Fatalf("result %+v", res)
+	}
+}
+
+// TestTrainCheckpoint: with checkpoints due at every iteration, each one
+// sees the run so far and writes a loadable run directory, a failing
+// checkpoint stops the run, and checkpointing does not change training.
+func TestTrainCheckpoint(t *testing.T) {
+	cfg := smallConfig(12)
+	plain := mustTrain(t, cfg, Options{})
+	dir := t.TempDir()
+	var seen []int
+	res := mustTrain(t, cfg, Options{CheckpointEvery: time.Nanosecond, Checkpoint: func(r *Result) error {
+		seen = append(seen, r.Completed())
+		if !strings.Contains(r.Stopped, "checkpoint after") || r.TrainSeconds <= 0 {
+			t.Errorf("checkpoint %d: Stopped %q, TrainSeconds %g", r.Completed(), r.Stopped, r.TrainSeconds)
+		}
+		if r.Completed() != 5 {
+			return nil
+		}
+		return WriteRun(dir, r) // one real write: the figure takes a while
+	}})
+	// The last iteration is not checkpointed: the caller saves the result.
+	if want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}; !slices.Equal(seen, want) {
+		t.Errorf("checkpoints after iterations %v, want %v", seen, want)
+	}
+	if res.Stopped != "" || !slices.Equal(res.Loss, plain.Loss) || !equalWeights(res.Weights, plain.Weights) {
+		t.Errorf("checkpointing changed the run (Stopped %q)", res.Stopped)
+	}
+	got, _, err := LoadRun(dir)
+	if err != nil || got.NIteration != cfg.NIteration {
+		t.Errorf("LoadRun of the checkpoint: %+v, %v", got, err)
+	}
+	if sum, err := os.ReadFile(filepath.Join(dir, SummaryFile)); err != nil || !strings.Contains(string(sum), "checkpoint after 5 of 12") {
+		t.Errorf("checkpoint summary.json does not say it is a checkpoint: %s %v", sum, err)
+	}
+
+	boom := errors.New("disk full")
+	res, err = Train(context.Background(), cfg, Options{CheckpointEvery: time.Nanosecond, Checkpoint: func(r *Result) error {
+		if r.Completed() == 3 {
+			return boom
+		}
+		return nil
+	}})
+	if !errors.Is(err, boom) || res == nil || res.Completed() != 3 || res.Stopped == "" {
+		t.Errorf("failing checkpoint: err %v, result %+v", err, res)
 	}
 }
 

@@ -13,7 +13,9 @@
 // summary.json and training.png; then (unless -analyze=false) the network
 // is tested on 200 fresh trials and cmd/analyze's metrics, activity.npz and
 // figures are written there too. Progress goes to stderr, the result to
-// stdout. Ctrl-C stops training and saves what exists; a diverging loss
+// stdout. The run so far is saved every -checkpoint_every (default one
+// minute) of training, so a killed run keeps its last checkpoint; Ctrl-C
+// stops training and saves what exists; a diverging loss
 // stops with the last good weights saved and exit status 1.
 package main
 
@@ -46,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "write into an existing non-empty -out directory, replacing its run files")
 	graph := fs.String("graph", "fast", "training graph: fast or reference (same model, slower tape)")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	every := fs.Duration("checkpoint_every", time.Minute, "save the run so far this often (wall time), so that a killed run keeps its last checkpoint; 0 saves only at the end")
 	doAnalyze := fs.Bool("analyze", true, "after training, test on 200 fresh trials and write the analysis figures into the run directory (as cmd/analyze does)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains the NeuroGym PerceptualDecisionMaking tutorial RNN and writes a run directory.\n\n")
@@ -64,6 +67,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "train: %v\n", err)
+		return 2
+	}
+	if *every < 0 {
+		fmt.Fprintf(stderr, "train: -checkpoint_every = %v, want >= 0 (0 saves only at the end)\n", *every)
 		return 2
 	}
 	kind, err := train.ParseGraph(*graph)
@@ -88,6 +95,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opt := train.Options{Graph: kind}
+	if *every > 0 {
+		opt.CheckpointEvery = *every
+		opt.Checkpoint = func(r *train.Result) error { return train.WriteRun(dir, r) }
+	}
 	finish := func() {}
 	if f, ok := stderr.(*os.File); ok && !*quiet {
 		opt.Progress, finish = train.NewProgress(f, cfg.NIteration)

@@ -58,6 +58,8 @@ func TestRun(t *testing.T) {
 		{"missing config file", []string{"-config", filepath.Join(base, "none.json")}, 2, "none.json"},
 		{"unwritable out", append(small, "-out", filepath.Join(dir, "config.json", "sub")), 1, "run directory"},
 		{"help", []string{"-h"}, 0, "usage: train"},
+		{"negative checkpoint interval", []string{"-checkpoint_every", "-1s", "-out", filepath.Join(base, "never")}, 2, "-checkpoint_every"},
+		{"checkpoint every iteration", append(small, "-checkpoint_every", "1ns", "-out", filepath.Join(base, "ckpt")), 0, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
