@@ -16,7 +16,8 @@ type PCA struct {
 	// Mean is the mean observation (d), subtracted before projecting.
 	Mean []float64
 	// Vectors holds the principal directions as unit-length columns
-	// (d, k), k = min(observations, d), in order of decreasing variance.
+	// (d, k), k = min(observations, d), in order of decreasing variance;
+	// each column's largest-magnitude element is positive.
 	Vectors *mat.Dense
 	// Vars holds the variance along each direction (k), decreasing.
 	Vars []float64
@@ -47,7 +48,29 @@ func FitPCA(x mat.Matrix) (*PCA, error) {
 	}
 	var vecs mat.Dense
 	pc.VectorsTo(&vecs)
+	fixSigns(&vecs)
 	return &PCA{Mean: mean, Vectors: &vecs, Vars: pc.VarsTo(nil)}, nil
+}
+
+// fixSigns flips each column of v so that its largest-magnitude element is
+// positive. A principal direction's sign is arbitrary; fixing it keeps
+// figures of similar networks (or of one network under another BLAS) from
+// coming out mirrored.
+func fixSigns(v *mat.Dense) {
+	r, c := v.Dims()
+	for j := 0; j < c; j++ {
+		big := 0.0
+		for i := 0; i < r; i++ {
+			if x := v.At(i, j); math.Abs(x) > math.Abs(big) {
+				big = x
+			}
+		}
+		if big < 0 {
+			for i := 0; i < r; i++ {
+				v.Set(i, j, -v.At(i, j))
+			}
+		}
+	}
 }
 
 // ExplainedVarianceRatio returns each component's share of the total

@@ -101,3 +101,43 @@ func TestPCAErrors(t *testing.T) {
 		t.Error("NaN: no error")
 	}
 }
+
+// TestPCASigns: every principal direction has its largest-magnitude loading
+// positive, so that negating the data (which flips gonum's raw vectors or
+// not, arbitrarily) gives the same directions and mirrored scores.
+func TestPCASigns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := mat.NewDense(200, 6, nil)
+	for i := range 200 {
+		a, b := 3*rng.NormFloat64(), rng.NormFloat64()
+		x.SetRow(i, []float64{a, -a + 0.1*b, b, 0.5 * b, -2 * a, rng.NormFloat64() * 0.1})
+	}
+	p, err := FitPCA(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var neg mat.Dense
+	neg.Scale(-1, x)
+	q, err := FitPCA(&neg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range p.Components() {
+		col := mat.Col(nil, j, p.Vectors)
+		big := col[floats.MaxIdx(absAll(col))]
+		if big <= 0 {
+			t.Errorf("component %d: largest loading %g, want positive", j, big)
+		}
+		if !floats.EqualApprox(col, mat.Col(nil, j, q.Vectors), 1e-9) {
+			t.Errorf("component %d differs between x and -x", j)
+		}
+	}
+}
+
+func absAll(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = math.Abs(x)
+	}
+	return out
+}
