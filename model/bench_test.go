@@ -18,24 +18,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	refMs := map[int]float64{} // by GOMAXPROCS (go test -cpu 1,2)
 	for _, kind := range []GraphKind{Reference, Fast} {
 		b.Run(kind.String(), func(b *testing.B) {
-			cfg := tutorialConfig()
-			const T, B = 60, 16
-			w := InitWeights(cfg, 0, tensor.Float32)
-			g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, kind)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer g.Close()
-			solver := G.NewAdamSolver(G.WithLearnRate(0.01))
-			inputs, targets, noise := testData(cfg, T, B, 1)
-			step := func() {
-				if _, err := g.Run(inputs, targets, noise); err != nil {
-					b.Fatal(err)
-				}
-				if err := solver.Step(g.Learnables()); err != nil {
-					b.Fatal(err)
-				}
-			}
+			_, step := adamStep(b, tutorialConfig(), 60, 16, kind)
 			for range 5 {
 				step()
 			}
@@ -62,6 +45,29 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 }
 
+// adamStep builds a training graph of cfg for T steps and B trials with an
+// Adam solver (lr 0.01) and fixed data, and returns the weights and one
+// training iteration (Run + Step). The graph is closed at the end of tb.
+func adamStep(tb testing.TB, cfg Config, T, B int, kind GraphKind) (*Weights, func()) {
+	tb.Helper()
+	w := InitWeights(cfg, 0, tensor.Float32)
+	g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, kind)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { g.Close() })
+	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
+	inputs, targets, noise := testData(cfg, T, B, 1)
+	return w, func() {
+		if _, err := g.Run(inputs, targets, noise); err != nil {
+			tb.Fatal(err)
+		}
+		if err := solver.Step(g.Learnables()); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 // liveHeap returns the bytes of live heap objects after a full collection.
 func liveHeap() uint64 {
 	runtime.GC()
@@ -81,27 +87,16 @@ func TestMemoryFlat(t *testing.T) {
 	cfg := tutorialConfig()
 	cfg.NHidden = 16
 	const T, B = 20, 4
-	w := InitWeights(cfg, 0, tensor.Float32)
-	g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, Fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	w, step := adamStep(t, cfg, T, B, Fast)
 	f, err := NewForwardGraph(cfg, w, T, B)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
-	inputs, targets, noise := testData(cfg, T, B, 1)
+	inputs, _, noise := testData(cfg, T, B, 1)
 	var at300 uint64
 	for i := 1; i <= 3000; i++ {
-		if _, err := g.Run(inputs, targets, noise); err != nil {
-			t.Fatal(err)
-		}
-		if err := solver.Step(g.Learnables()); err != nil {
-			t.Fatal(err)
-		}
+		step()
 		if i%100 == 0 {
 			if _, _, err := f.Run(inputs, noise); err != nil {
 				t.Fatal(err)
@@ -122,24 +117,7 @@ func TestMemoryFlat(t *testing.T) {
 // and reports the live heap growth per 1000 iterations after a warm-up of
 // 200 (it should be about 0).
 func BenchmarkTrainStepMemory(b *testing.B) {
-	cfg := tutorialConfig()
-	const T, B = 60, 16
-	w := InitWeights(cfg, 0, tensor.Float32)
-	g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, Fast)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer g.Close()
-	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
-	inputs, targets, noise := testData(cfg, T, B, 1)
-	step := func() {
-		if _, err := g.Run(inputs, targets, noise); err != nil {
-			b.Fatal(err)
-		}
-		if err := solver.Step(g.Learnables()); err != nil {
-			b.Fatal(err)
-		}
-	}
+	_, step := adamStep(b, tutorialConfig(), 60, 16, Fast)
 	for range 200 {
 		step()
 	}
