@@ -217,3 +217,106 @@ func (r *RandomState) addNormals(dst []float32, mu, sigma float64) {
 func (r *RandomState) Exponential(mean float64) float64 {
 	return -logRN(1-r.Float64()) * mean
 }
+
+// SeedWith reseeds the stream as numpy.random.RandomState(s) does: Seed for
+// an integer seed, MT19937 init_by_array for a key. It clears the cached
+// normal value.
+func (r *RandomState) SeedWith(s Seed) {
+	if !s.isKey {
+		r.Seed(s.int)
+		return
+	}
+	r.seedByArray(s.key)
+}
+
+// seedByArray is MT19937's init_by_array (Matsumoto and Nishimura, 2002), as
+// NumPy's mt19937_init_by_array.
+func (r *RandomState) seedByArray(key []uint32) {
+	r.Seed(19650218)
+	mt := &r.mt
+	i, j := 1, 0
+	for k := max(mtN, len(key)); k > 0; k-- {
+		mt[i] = (mt[i] ^ ((mt[i-1] ^ (mt[i-1] >> 30)) * 1664525)) + key[j] + uint32(j)
+		i++
+		j++
+		if i >= mtN {
+			mt[0] = mt[mtN-1]
+			i = 1
+		}
+		if j >= len(key) {
+			j = 0
+		}
+	}
+	for k := mtN - 1; k > 0; k-- {
+		mt[i] = (mt[i] ^ ((mt[i-1] ^ (mt[i-1] >> 30)) * 1566083941)) - uint32(i)
+		i++
+		if i >= mtN {
+			mt[0] = mt[mtN-1]
+			i = 1
+		}
+	}
+	mt[0] = 0x80000000
+	r.pos = mtN
+	r.hasGauss = false
+	r.gauss = 0
+}
+
+// RandIntRange returns a value in [lo, hi) like RandomState.randint(lo, hi):
+// lo + RandInt(hi-lo). It panics if hi <= lo or the range exceeds 2^32.
+func (r *RandomState) RandIntRange(lo, hi int) int {
+	if hi <= lo {
+		panic("data: RandIntRange: hi must be > lo")
+	}
+	return lo + r.RandInt(hi-lo)
+}
+
+// Shuffle permutes x in place like RandomState.shuffle on a 1-D array:
+// for i from len(x)-1 down to 1, swap x[i] with x[j], j = RandInt(i+1)
+// (NumPy's random_interval, the same masked draw).
+func Shuffle[T any](r *RandomState, x []T) {
+	for i := len(x) - 1; i > 0; i-- {
+		j := r.RandInt(i + 1)
+		x[i], x[j] = x[j], x[i]
+	}
+}
+
+// Permutation returns a permuted 0..n-1 like RandomState.permutation(n).
+func (r *RandomState) Permutation(n int) []int {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	Shuffle(r, p)
+	return p
+}
+
+// ChoiceP returns an index drawn with probabilities p, like
+// RandomState.choice(len(p), p=p): one uniform double u, then the first index
+// whose normalised cumulative sum exceeds u (cdf.searchsorted(u, 'right')).
+// p must be non-negative with a positive sum (it panics otherwise); NumPy
+// also requires the sum to be 1 within sqrt(eps), which callers check.
+func (r *RandomState) ChoiceP(p []float64) int {
+	cdf := make([]float64, len(p))
+	s := 0.0
+	for i, v := range p {
+		if !(v >= 0) {
+			panic("data: ChoiceP: negative or NaN probability")
+		}
+		s += v
+		cdf[i] = s
+	}
+	if !(s > 0) {
+		panic("data: ChoiceP: probabilities sum to 0")
+	}
+	last := cdf[len(cdf)-1]
+	for i := range cdf {
+		cdf[i] /= last
+	}
+	u := r.Float64()
+	for i, c := range cdf {
+		if c > u {
+			return i
+		}
+	}
+	return len(cdf) - 1
+}

@@ -1,62 +1,36 @@
 package data
 
-import (
-	"fmt"
-	"io"
-	"math"
-	"os"
-	"strings"
+// Task is a source of trials: one task environment (*Env) or a schedule of
+// several (*Schedule). The batch generator, the analysis and cmd/task work
+// on any Task.
+type Task interface {
+	// ID is the NeuroGym env id (or the schedule's name).
+	ID() string
+	// ObSpace and ActSpace are the observation and action spaces.
+	ObSpace() Space
+	ActSpace() Space
+	// Dt is the step length in ms.
+	Dt() float64
+	// Info describes the task (for a schedule, what the tasks share).
+	Info() TaskInfo
+	// Envs returns the task environments: the Env itself, or the scheduled
+	// ones in schedule order (Trial.Task indexes them).
+	Envs() []*Env
+	// Seed reseeds every random stream like NeuroGym's env.seed(s).
+	Seed(s Seed)
+	// NewTrial draws the next trial (NeuroGym's new_trial(**cond); cond may
+	// be nil). The trial is owned by the Task and overwritten by the next
+	// call.
+	NewTrial(cond *Vars) (*Trial, error)
+	// Replay scores per-step actions on a trial this Task made, with
+	// NeuroGym's stepping rules (see Env.Replay).
+	Replay(tr *Trial, actions []Action) (Outcome, error)
+}
+
+// Envs returns []*Env{e}.
+func (e *Env) Envs() []*Env { return []*Env{e} }
+
+var (
+	_ Task = (*Env)(nil)
+	_ Task = (*Schedule)(nil)
 )
-
-// TaskOptions are cmd/task's flags.
-type TaskOptions struct {
-	Seed       int64  // environment seed, 0..2^32-1
-	N          int    // number of trials, >= 0
-	Kwargs     []byte // constructor keywords JSON (exclusive with KwargsFile)
-	KwargsFile string // file holding the keywords JSON
-	Name       string // optional label
-	Output     string // "" for stdout JSON; *.npz for an archive; else a JSON file
-}
-
-// RunTask generates the trials described by o and writes them as JSON to
-// stdout, or to o.Output (NumPy .npz when it ends in .npz, JSON otherwise,
-// written atomically). Errors name the offending flag.
-func RunTask(o TaskOptions, stdout io.Writer) error {
-	if o.Seed < 0 || o.Seed > math.MaxUint32 {
-		return fmt.Errorf("-seed %d: must be in [0, 4294967295] (numpy.random.RandomState seeds)", o.Seed)
-	}
-	if o.N < 0 {
-		return fmt.Errorf("-n %d: number of trials must be >= 0", o.N)
-	}
-	kw := o.Kwargs
-	if o.KwargsFile != "" {
-		if len(kw) > 0 {
-			return fmt.Errorf("-kwargs and -kwargs-file: give at most one")
-		}
-		b, err := os.ReadFile(o.KwargsFile)
-		if err != nil {
-			return fmt.Errorf("-kwargs-file: %w", err)
-		}
-		kw = b
-	}
-	s, err := GenerateTrials(kw, uint32(o.Seed), o.N)
-	if err != nil {
-		if o.KwargsFile != "" {
-			return fmt.Errorf("-kwargs-file %s: %w", o.KwargsFile, err)
-		}
-		return err // already names kwargs and the field
-	}
-	s.Name = o.Name
-	switch {
-	case o.Output == "":
-		if err := s.WriteJSON(stdout); err != nil {
-			return err
-		}
-		_, err := io.WriteString(stdout, "\n")
-		return err
-	case strings.HasSuffix(strings.ToLower(o.Output), ".npz"):
-		return s.WriteNPZ(o.Output)
-	default:
-		return writeFileAtomic(o.Output, s.WriteJSON)
-	}
-}

@@ -26,7 +26,18 @@ const (
 	// ["truncated_exponential", [mean, min, max]] with min (default 0) and max
 	// (default +Inf) optional.
 	TimingTruncatedExponential TimingKind = "truncated_exponential"
+	// TimingTruncExp: NeuroGym's ngym.random.TruncExp(mean, min, max)
+	// object, the default of some tasks: the same distribution as
+	// truncated_exponential, but drawn from the object's own random stream,
+	// which env.seed(s) seeds with the same seed as the environment (one
+	// stream per period). JSON ["TruncExp", [mean, min, max]].
+	TimingTruncExp TimingKind = "TruncExp"
 )
+
+// maxTruncExpDraws bounds the expected number of draws of a truncated
+// exponential: NeuroGym redraws until a value falls in [min, max), which
+// never ends when that interval has almost no probability.
+const maxTruncExpDraws = 1000
 
 // TimingSpec is the timing of one period, in ms: a kind and its values.
 // Values holds the constant (1 value), the list to pick from (>= 1 values),
@@ -80,12 +91,21 @@ func (s TimingSpec) Validate() error {
 		if s.Values[0] > s.Values[1] {
 			return fmt.Errorf("uniform timing [%v, %v]: lo must be <= hi", s.Values[0], s.Values[1])
 		}
-	case TimingTruncatedExponential:
+	case TimingTruncatedExponential, TimingTruncExp:
 		if len(s.Values) != 3 {
-			return fmt.Errorf("truncated_exponential timing needs [mean, min, max], got %d values", len(s.Values))
+			return fmt.Errorf("%s timing needs [mean, min, max], got %d values", s.Kind, len(s.Values))
 		}
-		if s.Values[0] <= 0 {
-			return fmt.Errorf("truncated_exponential mean %v: must be > 0", s.Values[0])
+		mean, lo, hi := s.Values[0], s.Values[1], s.Values[2]
+		if mean <= 0 {
+			return fmt.Errorf("%s mean %v: must be > 0", s.Kind, mean)
+		}
+		if lo < hi {
+			// P(lo <= X < hi) for X ~ Exponential(mean); the sampler needs 1/p draws on average.
+			p := math.Exp(-lo/mean) - math.Exp(-hi/mean)
+			if !(p*maxTruncExpDraws >= 1) {
+				return fmt.Errorf("%s [mean %v, min %v, max %v]: only a fraction %.3g of draws falls in [min, max), so sampling a duration would take about %.3g draws (at most %d allowed); lower min or raise mean",
+					s.Kind, mean, lo, hi, p, 1/p, maxTruncExpDraws)
+			}
 		}
 	default:
 		return fmt.Errorf("unknown timing kind %q (allowed: a number, a list of numbers, constant, choice, uniform, truncated_exponential)", s.Kind)
@@ -97,11 +117,10 @@ func (s TimingSpec) Validate() error {
 // (+Inf for an unbounded truncated exponential).
 func (s TimingSpec) Max() float64 {
 	switch s.Kind {
-	case TimingUniform, TimingTruncatedExponential:
-		if s.Kind == TimingTruncatedExponential {
-			return s.Values[2]
-		}
+	case TimingUniform:
 		return s.Values[1]
+	case TimingTruncatedExponential, TimingTruncExp:
+		return s.Values[2]
 	}
 	m := math.Inf(-1)
 	for _, v := range s.Values {
@@ -115,7 +134,7 @@ func (s TimingSpec) Min() float64 {
 	switch s.Kind {
 	case TimingUniform:
 		return s.Values[0]
-	case TimingTruncatedExponential:
+	case TimingTruncatedExponential, TimingTruncExp:
 		return math.Min(s.Values[1], s.Values[2])
 	}
 	m := math.Inf(1)
@@ -138,23 +157,26 @@ func (s TimingSpec) Sample(r *RandomState, dt float64) float64 {
 		t = s.Values[r.RandInt(len(s.Values))]
 	case TimingUniform:
 		t = r.Uniform(s.Values[0], s.Values[1])
-	case TimingTruncatedExponential:
-		mean, lo, hi := s.Values[0], s.Values[1], s.Values[2]
-		if lo >= hi {
-			t = hi
-			break
-		}
-		for {
-			x := r.Exponential(mean)
-			if lo <= x && x < hi {
-				t = x
-				break
-			}
-		}
+	case TimingTruncatedExponential, TimingTruncExp:
+		t = truncExp(r, s.Values[0], s.Values[1], s.Values[2])
 	default:
 		panic("data: Sample on invalid TimingSpec kind " + string(s.Kind))
 	}
 	return pyFloorDiv(t, dt) * dt
+}
+
+// truncExp is NeuroGym's trunc_exp(rng, vmean, vmin, vmax): vmax if
+// vmin >= vmax, else Exponential(vmean) redrawn until vmin <= x < vmax.
+func truncExp(r *RandomState, mean, lo, hi float64) float64 {
+	if lo >= hi {
+		return hi
+	}
+	for {
+		x := r.Exponential(mean)
+		if lo <= x && x < hi {
+			return x
+		}
+	}
 }
 
 // pyFloorDiv is Python's (and NumPy's) float floor division a // b, which is
@@ -188,7 +210,7 @@ func (s TimingSpec) MarshalJSON() ([]byte, error) {
 		}
 	case TimingList:
 		return json.Marshal(s.Values)
-	case TimingTruncatedExponential:
+	case TimingTruncatedExponential, TimingTruncExp:
 		if len(s.Values) == 3 && math.IsInf(s.Values[2], 1) {
 			return json.Marshal([]any{s.Kind, s.Values[:2]})
 		}
@@ -233,7 +255,7 @@ func (s *TimingSpec) UnmarshalJSON(b []byte) error {
 				return fmt.Errorf("timing spec %s: constant needs a number: %w", b, err)
 			}
 			spec.Values = []float64{v}
-		case TimingChoice, TimingUniform, TimingTruncatedExponential:
+		case TimingChoice, TimingUniform, TimingTruncatedExponential, TimingTruncExp:
 			var args []json.RawMessage
 			if err := json.Unmarshal(items[1], &args); err != nil {
 				return fmt.Errorf("timing spec %s: %s needs a list of numbers", b, kind)
@@ -242,9 +264,9 @@ func (s *TimingSpec) UnmarshalJSON(b []byte) error {
 			if err != nil {
 				return fmt.Errorf("timing spec %s: %w", b, err)
 			}
-			if spec.Kind == TimingTruncatedExponential {
+			if spec.Kind == TimingTruncatedExponential || spec.Kind == TimingTruncExp {
 				if len(vals) < 1 || len(vals) > 3 {
-					return fmt.Errorf("timing spec %s: truncated_exponential needs [mean], [mean, min] or [mean, min, max]", b)
+					return fmt.Errorf("timing spec %s: %s needs [mean], [mean, min] or [mean, min, max]", b, spec.Kind)
 				}
 				if len(vals) == 1 {
 					vals = append(vals, 0)
@@ -255,7 +277,7 @@ func (s *TimingSpec) UnmarshalJSON(b []byte) error {
 			}
 			spec.Values = vals
 		default:
-			return fmt.Errorf("timing spec %s: unknown kind %q (allowed: constant, choice, uniform, truncated_exponential)", b, kind)
+			return fmt.Errorf("timing spec %s: unknown kind %q (allowed: constant, choice, uniform, truncated_exponential, TruncExp)", b, kind)
 		}
 	default:
 		v, err := number(b)
@@ -289,4 +311,170 @@ func numberList(items []json.RawMessage) ([]float64, error) {
 		vals[i] = v
 	}
 	return vals, nil
+}
+
+// PeriodTiming is the timing of one named period.
+type PeriodTiming struct {
+	Period string
+	Spec   TimingSpec
+}
+
+// Timing is a task's timing dictionary (NeuroGym's self.timing): period
+// name to TimingSpec, in declaration order. Kwargs.Timing merges a user's
+// "timing" keyword over a task's defaults.
+type Timing []PeriodTiming
+
+// Clone returns a deep copy.
+func (t Timing) Clone() Timing {
+	out := make(Timing, len(t))
+	for i, p := range t {
+		out[i] = PeriodTiming{p.Period, TimingSpec{p.Spec.Kind, append([]float64(nil), p.Spec.Values...)}}
+	}
+	return out
+}
+
+// Periods returns the period names in order.
+func (t Timing) Periods() []string {
+	out := make([]string, len(t))
+	for i, p := range t {
+		out[i] = p.Period
+	}
+	return out
+}
+
+// Has reports whether the dictionary has period.
+func (t Timing) Has(period string) bool { _, ok := t.Get(period); return ok }
+
+// Get returns period's spec and whether it exists.
+func (t Timing) Get(period string) (TimingSpec, bool) {
+	for _, p := range t {
+		if p.Period == period {
+			return p.Spec, true
+		}
+	}
+	return TimingSpec{}, false
+}
+
+// Set replaces period's spec, or appends the period if it is new.
+func (t *Timing) Set(period string, s TimingSpec) {
+	for i := range *t {
+		if (*t)[i].Period == period {
+			(*t)[i].Spec = s
+			return
+		}
+	}
+	*t = append(*t, PeriodTiming{period, s})
+}
+
+// Validate checks every spec, naming the period.
+func (t Timing) Validate() error {
+	for _, p := range t {
+		if err := p.Spec.Validate(); err != nil {
+			return fmt.Errorf("timing.%s: %w", p.Period, err)
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the dictionary as a JSON object in period order.
+func (t Timing) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range t {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(p.Period)
+		v, err := json.Marshal(p.Spec)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Rewards is a task's reward dictionary (NeuroGym's self.rewards): reward
+// name to value, in declaration order.
+type Rewards []NamedReward
+
+// NamedReward is one reward of a Rewards dictionary.
+type NamedReward struct {
+	Name  string
+	Value float64
+}
+
+// Clone returns a copy.
+func (r Rewards) Clone() Rewards { return append(Rewards(nil), r...) }
+
+// Names returns the reward names in order.
+func (r Rewards) Names() []string {
+	out := make([]string, len(r))
+	for i, x := range r {
+		out[i] = x.Name
+	}
+	return out
+}
+
+// Has reports whether the dictionary has the reward name.
+func (r Rewards) Has(name string) bool {
+	for _, x := range r {
+		if x.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Get returns reward name; it panics if it is missing (a task's programming error).
+func (r Rewards) Get(name string) float64 {
+	for _, x := range r {
+		if x.Name == name {
+			return x.Value
+		}
+	}
+	panic(fmt.Sprintf("data: no reward %q", name))
+}
+
+// Set replaces reward name, or appends it.
+func (r *Rewards) Set(name string, v float64) {
+	for i := range *r {
+		if (*r)[i].Name == name {
+			(*r)[i].Value = v
+			return
+		}
+	}
+	*r = append(*r, NamedReward{name, v})
+}
+
+func (r Rewards) asMap() map[string]float64 {
+	m := make(map[string]float64, len(r))
+	for _, x := range r {
+		m[x.Name] = x.Value
+	}
+	return m
+}
+
+// MarshalJSON writes the dictionary as a JSON object in declaration order.
+func (r Rewards) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, x := range r {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(x.Name)
+		v, err := json.Marshal(x.Value)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }

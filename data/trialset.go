@@ -2,9 +2,9 @@ package data
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,53 +12,82 @@ import (
 	"codeberg.org/sbinet/npyio/npz"
 )
 
-// TrialSet is a run of consecutive trials of one environment, as printed by
-// cmd/task: the first N trials after seeding with Seed.
+// TrialSet is a run of consecutive trials of one task, as printed by
+// cmd/task: the first trials after seeding with Seed.
 type TrialSet struct {
-	Name   string // optional label, written first when not empty
+	Name   string // optional label, written last when not empty
+	Task   Task   // the task (spaces, ids)
 	Kwargs []byte // the constructor keywords as given (JSON object)
 	Seed   uint32
-	Config PDMConfig
 	Trials []*Trial
 }
 
-// GenerateTrials parses kwargs (see ParsePDMKwargs; empty means defaults)
-// and returns the first n trials of PerceptualDecisionMaking seeded with seed.
-// Errors: bad kwargs, n < 0.
-func GenerateTrials(kwargs []byte, seed uint32, n int) (*TrialSet, error) {
+// GenerateTrials seeds task with IntSeed(seed) and returns its first n
+// trials (copies). Errors: n < 0, errors drawing a trial.
+func GenerateTrials(task Task, kwargs []byte, seed uint32, n int) (*TrialSet, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("n = %d: number of trials must be >= 0", n)
 	}
-	if len(bytes.TrimSpace(kwargs)) == 0 {
-		kwargs = []byte("{}")
-	}
-	cfg, err := ParsePDMKwargs(kwargs)
-	if err != nil {
-		return nil, err
-	}
-	env, err := NewPerceptualDecisionMaking(cfg, seed)
-	if err != nil {
-		return nil, err
-	}
-	s := &TrialSet{Kwargs: bytes.TrimSpace(kwargs), Seed: seed, Config: cfg}
+	task.Seed(IntSeed(seed))
+	s := &TrialSet{Task: task, Kwargs: kwargs, Seed: seed}
 	for i := 0; i < n; i++ {
-		s.Trials = append(s.Trials, env.NewTrial())
+		tr, err := task.NewTrial(nil)
+		if err != nil {
+			return nil, err
+		}
+		s.Trials = append(s.Trials, tr.Clone())
 	}
 	return s, nil
 }
 
-// WriteJSON writes the set as one line of JSON in the layout of the golden
-// files (Python json.dumps formatting, key order name, task, kwargs, seed,
-// fixation_cue, sigma_effective, trials[ground_truth, coh, ob, gt]), without
-// a trailing newline. ob values are the float32 values written as doubles.
+// SpaceJSON returns the space as NeuroGym golden files print it, e.g.
+// {"type": "Discrete", "shape": [], "n": 3, "name": {"fixation": 0, "choice": "range(1, 3)"}}.
+func SpaceJSON(s Space) string {
+	b := []byte(`{"type": "` + s.Kind.String() + `", "shape": [`)
+	if s.Kind == Box {
+		b = strconv.AppendInt(b, int64(s.Dim), 10)
+	}
+	b = append(b, ']')
+	if s.Kind == Discrete {
+		b = append(b, `, "n": `...)
+		b = strconv.AppendInt(b, int64(s.Dim), 10)
+	}
+	if len(s.Names) > 0 {
+		b = append(b, `, "name": {`...)
+		for i, c := range s.Names {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, pyString(c.Name)...)
+			b = append(b, ": "...)
+			b = append(b, c.JSON()...)
+		}
+		b = append(b, '}')
+	}
+	return string(append(b, '}'))
+}
+
+// WriteJSON writes the set as one line of JSON in the layout of NeuroGym
+// golden files (../shared/golden/tasks; Python json.dumps formatting): task,
+// [tasks,] kwargs, seed, dt, observation_space, action_space, trials (each
+// [task_index, task,] trial, ob, gt)[, name]. ob values are the float32
+// values written as doubles. No trailing newline.
 func (s *TrialSet) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	if s.Name != "" {
-		bw.WriteString(`{"name": ` + pyString(s.Name) + `, "task": `)
-	} else {
-		bw.WriteString(`{"task": `)
+	envs := s.Task.Envs()
+	_, sched := s.Task.(*Schedule)
+	bw.WriteString(`{"task": ` + pyString(s.Task.ID()))
+	if sched {
+		bw.WriteString(`, "tasks": [`)
+		for i, e := range envs {
+			if i > 0 {
+				bw.WriteString(", ")
+			}
+			bw.WriteString(pyString(e.ID()))
+		}
+		bw.WriteString("]")
 	}
-	bw.WriteString(`"PerceptualDecisionMaking-v0", "kwargs": `)
+	bw.WriteString(`, "kwargs": `)
 	kw := s.Kwargs
 	if len(kw) == 0 {
 		kw = []byte("{}")
@@ -67,16 +96,21 @@ func (s *TrialSet) WriteJSON(w io.Writer) error {
 		return fmt.Errorf("kwargs: %w", err)
 	}
 	bw.WriteString(`, "seed": ` + strconv.FormatUint(uint64(s.Seed), 10))
-	bw.WriteString(`, "fixation_cue": ` + pyString(string(s.Config.FixationCue)))
-	bw.WriteString(`, "sigma_effective": ` + pyFloat(s.Config.SigmaEffective()))
+	bw.WriteString(`, "dt": ` + pyFloat(s.Task.Dt()))
+	bw.WriteString(`, "observation_space": ` + SpaceJSON(s.Task.ObSpace()))
+	bw.WriteString(`, "action_space": ` + SpaceJSON(s.Task.ActSpace()))
 	bw.WriteString(`, "trials": [`)
 	var num []byte
 	for i, tr := range s.Trials {
 		if i > 0 {
 			bw.WriteString(", ")
 		}
-		bw.WriteString(`{"ground_truth": ` + strconv.Itoa(tr.GroundTruth))
-		bw.WriteString(`, "coh": ` + pyFloat(tr.Coh))
+		bw.WriteString("{")
+		if sched {
+			bw.WriteString(`"task_index": ` + strconv.Itoa(tr.Task) + `, "task": ` + pyString(envs[tr.Task].ID()) + ", ")
+		}
+		bw.WriteString(`"trial": `)
+		bw.Write(tr.Vars.AppendJSON(num[:0]))
 		bw.WriteString(`, "ob": [`)
 		for t := 0; t < tr.T; t++ {
 			if t > 0 {
@@ -93,33 +127,141 @@ func (s *TrialSet) WriteJSON(w io.Writer) error {
 			bw.WriteByte(']')
 		}
 		bw.WriteString(`], "gt": [`)
-		for t, g := range tr.Gt {
+		for t := 0; t < tr.T; t++ {
 			if t > 0 {
 				bw.WriteString(", ")
 			}
-			bw.WriteString(strconv.Itoa(g))
+			if tr.ActKind == Box {
+				bw.WriteByte('[')
+				for k, v := range tr.GtRow(t) {
+					if k > 0 {
+						bw.WriteString(", ")
+					}
+					num = appendPyFloat(num[:0], float64(v))
+					bw.Write(num)
+				}
+				bw.WriteByte(']')
+			} else {
+				bw.WriteString(strconv.Itoa(tr.Gt[t]))
+			}
 		}
 		bw.WriteString("]}")
 	}
-	bw.WriteString("]}")
+	bw.WriteString("]")
+	if s.Name != "" {
+		bw.WriteString(`, "name": ` + pyString(s.Name))
+	}
+	bw.WriteString("}")
 	return bw.Flush()
 }
 
-// NPZ layout written by WriteNPZ (n trials, Tmax the longest trial, obs_dim
-// = 1 + dim_ring):
+// VarArray is one trial variable across trials, for .npz files: Int (int64),
+// Float (float64, NaN where a trial lacks the variable) or Bool values, one
+// per trial, or rows of a fixed-length list (Floats, (n, Width)).
+type VarArray struct {
+	Name  string
+	Kind  VarKind // IntVar, FloatVar, BoolVar, or IntsVar/FloatsVar for lists
+	Width int     // list length (lists only)
+	Int   []int64
+	Float []float64
+	Bool  []bool
+}
+
+// VarArrays collects the trial variables of trials into arrays, in the
+// order they first appear: a scalar variable present in every trial keeps
+// its kind (ints widened to floats if some trials hold floats); one missing
+// from some trials becomes float64 with NaN there (bools as 0/1); lists of
+// one fixed length become (n, len) float64 arrays; strings and lists of
+// varying length are left out (they are in the JSON form of the trials).
+func VarArrays(trials []*Trial) []VarArray {
+	type info struct {
+		kind    VarKind
+		width   int
+		count   int
+		mixed   bool
+		varying bool
+	}
+	var order []string
+	seen := map[string]*info{}
+	for _, tr := range trials {
+		for _, v := range tr.Vars.All() {
+			in, ok := seen[v.Name]
+			if !ok {
+				in = &info{kind: v.Kind, width: len(v.List)}
+				seen[v.Name] = in
+				order = append(order, v.Name)
+			}
+			in.count++
+			switch {
+			case in.kind == v.Kind:
+				if (v.Kind == IntsVar || v.Kind == FloatsVar) && len(v.List) != in.width {
+					in.varying = true
+				}
+			case v.IsScalar() && (in.kind == IntVar || in.kind == FloatVar || in.kind == BoolVar):
+				in.mixed = true
+			default:
+				in.varying = true
+			}
+		}
+	}
+	n := len(trials)
+	var out []VarArray
+	for _, name := range order {
+		in := seen[name]
+		if in.kind == StringVar || in.varying {
+			continue
+		}
+		a := VarArray{Name: name, Kind: in.kind}
+		if in.kind == IntsVar || in.kind == FloatsVar {
+			a.Kind, a.Width = FloatsVar, in.width
+			a.Float = make([]float64, n*in.width)
+			for i, tr := range trials {
+				v, ok := tr.Vars.Get(name)
+				for k := 0; k < in.width; k++ {
+					a.Float[i*in.width+k] = math.NaN()
+					if ok {
+						a.Float[i*in.width+k] = v.List[k]
+					}
+				}
+			}
+			out = append(out, a)
+			continue
+		}
+		if in.mixed || in.count < n {
+			a.Kind = FloatVar
+		}
+		for _, tr := range trials {
+			v, ok := tr.Vars.Get(name)
+			switch a.Kind {
+			case IntVar:
+				a.Int = append(a.Int, int64(v.Num))
+			case BoolVar:
+				a.Bool = append(a.Bool, v.Num != 0)
+			default:
+				x := math.NaN()
+				if ok {
+					x = v.Num
+				}
+				a.Float = append(a.Float, x)
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// NPZ layout written by WriteNPZ (n trials, Tmax the longest trial):
 //
-//	ob            float32 (n, Tmax, obs_dim)  observations, zero after a trial's end
-//	gt            int64   (n, Tmax)           targets, -1 after a trial's end
-//	trial_len     int64   (n,)                rows of each trial (all Tmax when equal)
-//	ground_truth  int64   (n,)                0-based correct choice
-//	coh           float64 (n,)                coherence, percent
-//	periods       int64   (n, 4, 2)           [start, end) rows of fixation, stimulus, delay, decision
-//	seed          int64   ()                  environment seed
-//	dt            float64 ()                  ms per row
-//	sigma_effective float64 ()                sigma / sqrt(dt)
-//	kwargs        uint8   (len,)              the kwargs JSON text as UTF-8 bytes
-//
-// With equal trial lengths (constant timing) no padding occurs.
+//	ob          float32 (n, Tmax, obs_dim)  observations, zero after a trial's end
+//	gt          int64   (n, Tmax)           targets, -1 after a trial's end (Discrete)
+//	            float32 (n, Tmax, act_dim)  target vectors, NaN after a trial's end (Box)
+//	trial_len   int64   (n,)                rows of each trial
+//	task_index  int64   (n,)                task of each trial within a schedule
+//	<variable>  (n,) or (n, len)            each trial variable (see VarArrays)
+//	trials_json uint8   (len,)              the trial dicts as a JSON list (bytes(a).decode())
+//	seed        int64   ()                  environment seed
+//	dt          float64 ()                  ms per row
+//	kwargs      uint8   (len,)              the kwargs JSON text as UTF-8 bytes
 
 // WriteNPZ writes the set as a NumPy .npz archive (layout above) to path,
 // atomically (temporary file in the same directory, fsync, rename).
@@ -129,49 +271,82 @@ func (s *TrialSet) WriteNPZ(path string) error {
 	for _, tr := range s.Trials {
 		tmax = max(tmax, tr.T)
 	}
-	obsDim := s.Config.ObsDim()
+	obsDim := s.Task.ObSpace().Dim
+	act := s.Task.ActSpace()
 	ob := make([][][]float32, n)
-	gt := make([][]int64, n)
+	var gt any
+	gtInt := make([][]int64, n)
+	gtVec := make([][][]float32, n)
 	lens := make([]int64, n)
-	gts := make([]int64, n)
-	cohs := make([]float64, n)
-	periods := make([][4][2]int64, n)
+	tasks := make([]int64, n)
+	js := []byte{'['}
 	for i, tr := range s.Trials {
 		ob[i] = make([][]float32, tmax)
-		gt[i] = make([]int64, tmax)
+		gtInt[i] = make([]int64, tmax)
+		gtVec[i] = make([][]float32, tmax)
 		for t := 0; t < tmax; t++ {
 			ob[i][t] = make([]float32, obsDim)
-			gt[i][t] = -1
+			gtInt[i][t] = -1
+			gtVec[i][t] = make([]float32, act.Dim)
+			for k := range gtVec[i][t] {
+				gtVec[i][t][k] = float32(math.NaN())
+			}
 			if t < tr.T {
 				copy(ob[i][t], tr.Row(t))
-				gt[i][t] = int64(tr.Gt[t])
+				if act.Kind == Box {
+					copy(gtVec[i][t], tr.GtRow(t))
+				} else {
+					gtInt[i][t] = int64(tr.Gt[t])
+				}
 			}
 		}
 		lens[i] = int64(tr.T)
-		gts[i] = int64(tr.GroundTruth)
-		cohs[i] = tr.Coh
-		for j, name := range []string{"fixation", "stimulus", "delay", "decision"} {
-			a, b := tr.Rows(name)
-			periods[i][j] = [2]int64{int64(a), int64(b)}
+		tasks[i] = int64(tr.Task)
+		if i > 0 {
+			js = append(js, ", "...)
 		}
+		js = tr.Vars.AppendJSON(js)
+	}
+	js = append(js, ']')
+	gt = gtInt
+	if act.Kind == Box {
+		gt = gtVec
 	}
 	kw := s.Kwargs
 	if len(kw) == 0 {
 		kw = []byte("{}")
 	}
+	type member struct {
+		name string
+		v    any
+	}
+	members := []member{{"ob", ob}, {"gt", gt}, {"trial_len", lens}, {"task_index", tasks}}
+	for _, a := range VarArrays(s.Trials) {
+		var v any
+		switch {
+		case a.Kind == IntVar:
+			v = a.Int
+		case a.Kind == BoolVar:
+			v = a.Bool
+		case a.Width > 0:
+			rows := make([][]float64, n)
+			for i := range rows {
+				rows[i] = a.Float[i*a.Width : (i+1)*a.Width]
+			}
+			v = rows
+		default:
+			v = a.Float
+		}
+		members = append(members, member{a.Name, v})
+	}
+	members = append(members,
+		member{"trials_json", js}, member{"seed", int64(s.Seed)},
+		member{"dt", s.Task.Dt()}, member{"kwargs", append([]uint8(nil), kw...)})
 	return writeFileAtomic(path, func(f io.Writer) error {
 		zw := npz.NewWriter(f)
-		for _, e := range []struct {
-			name string
-			v    any
-		}{
-			{"ob", ob}, {"gt", gt}, {"trial_len", lens}, {"ground_truth", gts},
-			{"coh", cohs}, {"periods", periods}, {"seed", int64(s.Seed)},
-			{"dt", s.Config.Dt}, {"sigma_effective", s.Config.SigmaEffective()},
-			{"kwargs", append([]uint8(nil), kw...)},
-		} {
-			if err := zw.Write(e.name+".npy", e.v); err != nil {
-				return err
+		for _, m := range members {
+			if err := zw.Write(m.name+".npy", m.v); err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
 			}
 		}
 		return zw.Close()
