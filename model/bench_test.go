@@ -59,7 +59,7 @@ func adamStep(tb testing.TB, cfg Config, T, B int, kind GraphKind) (*Weights, fu
 	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
 	inputs, targets, noise := testData(cfg, T, B, 1)
 	return w, func() {
-		if _, err := g.Run(inputs, targets, noise); err != nil {
+		if _, err := g.Run(inputs, Targets{Class: targets}, noise); err != nil {
 			tb.Fatal(err)
 		}
 		if err := solver.Step(g.Learnables()); err != nil {

@@ -44,19 +44,48 @@ func (b buffer) load(src []float32) {
 	}
 }
 
-// oneHot writes one-hot rows of width o for the class indices in targets.
-func (b buffer) oneHot(targets []int32, o int) {
-	if b.f32 != nil {
-		clear(b.f32)
-		for i, c := range targets {
-			b.f32[i*o+int(c)] = 1
-		}
+// targets writes the (rows, o) target matrix of t: the values of t.Value,
+// or the one-hot code of t.Class multiplied by the row's mask weight if
+// weighted (1 without a mask).
+func (b buffer) targets(t Targets, o int, weighted bool) {
+	if t.Value != nil {
+		b.load(t.Value)
 		return
 	}
-	clear(b.f64)
-	for i, c := range targets {
-		b.f64[i*o+int(c)] = 1
+	b.zero()
+	for i, c := range t.Class {
+		v := 1.0
+		if weighted && t.Mask != nil {
+			v = float64(t.Mask[i])
+		}
+		b.set(i*o+int(c), v)
 	}
+}
+
+// repeatRows writes each mask weight o times (1 without a mask): the
+// element-wise weights of a (rows, o) matrix.
+func (b buffer) repeatRows(mask []float32, o int) {
+	n := max(len(b.f32), len(b.f64))
+	for i := range n {
+		v := 1.0
+		if mask != nil {
+			v = float64(mask[i/o])
+		}
+		b.set(i, v)
+	}
+}
+
+func (b buffer) zero() {
+	clear(b.f32)
+	clear(b.f64)
+}
+
+func (b buffer) set(i int, v float64) {
+	if b.f32 != nil {
+		b.f32[i] = float32(v)
+		return
+	}
+	b.f64[i] = v
 }
 
 // copyTo32 appends the float32 values of a float32 or float64 tensor to dst.
@@ -95,24 +124,15 @@ func scalarOf(v any) (float64, error) {
 	return 0, fmt.Errorf("model: loss value %v (%T) is not a float scalar", v, v)
 }
 
-// checkRunArgs validates the lengths and class indices of one Run's data.
-func checkRunArgs(cfg Config, T, B int, inputs []float32, targets []int32, noise []float32) error {
+// checkRunArgs validates the lengths of one Run's inputs and noise.
+func checkRunArgs(cfg Config, T, B int, inputs, noise []float32) error {
 	if len(inputs) != T*B*cfg.NInput {
 		return fmt.Errorf("model: inputs has %d values, want seqLen*batch*NInput = %d*%d*%d = %d",
 			len(inputs), T, B, cfg.NInput, T*B*cfg.NInput)
 	}
-	if targets != nil && len(targets) != T*B {
-		return fmt.Errorf("model: targets has %d values, want seqLen*batch = %d*%d = %d", len(targets), T, B, T*B)
-	}
 	if len(noise) != T*B*cfg.NHidden {
 		return fmt.Errorf("model: noise has %d values, want seqLen*batch*NHidden = %d*%d*%d = %d",
 			len(noise), T, B, cfg.NHidden, T*B*cfg.NHidden)
-	}
-	for i, c := range targets {
-		if c < 0 || int(c) >= cfg.NOutput {
-			return fmt.Errorf("model: targets[%d] = %d (step %d, trial %d), want a class index in [0, %d)",
-				i, c, i/B, i%B, cfg.NOutput)
-		}
 	}
 	return nil
 }

@@ -31,7 +31,9 @@ func (a Activation) Valid() bool {
 type Loss string
 
 // The supported losses. O is the number of outputs, T the sequence length and
-// B the batch size.
+// B the batch size. The means below are those without loss weights; with a
+// mask (Targets.Mask) every step's loss is weighted and the sum divided by
+// the sum of the weights.
 const (
 	// CrossEntropy is the mean over all T*B rows of the softmax cross-entropy
 	// of the logits against the target class (PyTorch CrossEntropyLoss on

@@ -30,7 +30,7 @@ func ExampleNewTrainGraph() {
 	n := make([]float32, seqLen*batch*cfg.NHidden)     // (T, B, H)
 	for range 3 {
 		noise.Fill(n)
-		loss, err := g.Run(inputs, targets, n)
+		loss, err := g.Run(inputs, model.Targets{Class: targets}, n)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -13,19 +13,23 @@ import (
 //	XP  = inProj(X, W_x, b_r)
 //	h_t = step_t(h_{t-1}, XP, N, W_r)        t = 0..T-1
 //	Z   = outProj(W_o, b_o, h_0, …, h_{T-1})
-//	L   = loss(Z, targets)
+//	L   = loss(Z, targets, weights)
 //
-// The data inputs are whole-sequence matrices (X (T*B, I), N (T*B, H),
-// targets (T*B)) read block by block by the steps, with no Slice nodes.
+// The data inputs are whole-sequence matrices (X (T*B, I), N (T*B, H), the
+// targets: class indices (T*B) for CrossEntropy, desired outputs (T*B, O)
+// for L1 and L2; loss weights (T*B)) read block by block by the steps,
+// with no Slice nodes.
 type fastNet[F float] struct {
-	s       *seq[F]
-	w       [5]*G.Node
-	x, n, y *G.Node
-	z, loss *G.Node
-	xBuf    []F
-	nBuf    []F
-	yBuf    []int32
-	zBuf    []F
+	s          *seq[F]
+	w          [5]*G.Node
+	x, n, y, m *G.Node
+	z, loss    *G.Node
+	xBuf       []F
+	nBuf       []F
+	yBuf       []int32 // class indices (CrossEntropy)
+	yvBuf      []F     // desired outputs (L1, L2): Targets.Value or the one-hot code of Targets.Class
+	mBuf       []F     // loss weights
+	zBuf       []F
 }
 
 func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (*fastNet[F], error) {
@@ -60,23 +64,55 @@ func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss L
 	if loss == "" {
 		return f, nil
 	}
-	f.yBuf = make([]int32, T*B)
-	f.y = G.NewVector(g, tensor.Int32, G.WithShape(T*B), G.WithName("targets"),
-		G.WithValue(tensor.New(tensor.WithShape(T*B), tensor.WithBacking(f.yBuf))))
-	if f.loss, err = apply(newLoss(s), "loss", f.z, f.y); err != nil {
+	if loss == CrossEntropy {
+		f.yBuf = make([]int32, T*B)
+		f.y = G.NewVector(g, tensor.Int32, G.WithShape(T*B), G.WithName("targets"),
+			G.WithValue(tensor.New(tensor.WithShape(T*B), tensor.WithBacking(f.yBuf))))
+	} else {
+		f.yvBuf = make([]F, T*B*cfg.NOutput)
+		f.y = G.NewMatrix(g, dt, G.WithShape(T*B, cfg.NOutput), G.WithName("targets"), G.WithValue(view(f.yvBuf, T*B, cfg.NOutput)))
+	}
+	f.mBuf = make([]F, T*B)
+	f.m = G.NewVector(g, dt, G.WithShape(T*B), G.WithName("loss_weights"), G.WithValue(view(f.mBuf, T*B)))
+	if f.loss, err = apply(newLoss(s), "loss", f.z, f.y, f.m); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-func (f *fastNet[F]) feed(inputs []float32, targets []int32, noise []float32) {
+func (f *fastNet[F]) feed(inputs, noise []float32) {
 	for i, v := range inputs {
 		f.xBuf[i] = F(v)
 	}
 	for i, v := range noise {
 		f.nBuf[i] = F(v)
 	}
-	copy(f.yBuf, targets)
+}
+
+// setTargets copies t (checked by Targets.check) into the target and weight
+// buffers; the loss computes Σm itself.
+func (f *fastNet[F]) setTargets(t Targets, _ float64) {
+	if f.yBuf != nil {
+		copy(f.yBuf, t.Class)
+	} else if t.Value != nil {
+		for i, v := range t.Value {
+			f.yvBuf[i] = F(v)
+		}
+	} else {
+		clear(f.yvBuf)
+		for i, c := range t.Class {
+			f.yvBuf[i*f.s.O+int(c)] = 1
+		}
+	}
+	if t.Mask == nil {
+		for i := range f.mBuf {
+			f.mBuf[i] = 1
+		}
+		return
+	}
+	for i, v := range t.Mask {
+		f.mBuf[i] = F(v)
+	}
 }
 
 func (f *fastNet[F]) weightNodes() [5]*G.Node { return f.w }
@@ -86,7 +122,7 @@ func (f *fastNet[F]) inputNodes() G.Nodes {
 	ns := append(G.Nodes{}, f.w[:]...)
 	ns = append(ns, f.x, f.n)
 	if f.y != nil {
-		ns = append(ns, f.y)
+		ns = append(ns, f.y, f.m)
 	}
 	return ns
 }

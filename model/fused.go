@@ -592,12 +592,18 @@ func (o *blockOp[F]) Do(...G.Value) (G.Value, error) { return o.out, nil }
 
 // ---------------------------------------------------------------- loss
 
-// lossOp: the mean loss of Z's columns against the targets. Arguments:
-// Z (O, T*B), targets (T*B) int32 class indices.
+// lossOp: the weighted mean loss of Z's columns against the targets.
+// Arguments: Z (O, T*B); the targets, class indices y (T*B) int32 for
+// CrossEntropy or desired outputs Y (T*B, O) for L1 and L2; the weights m
+// (T*B). With ℓ_r the loss of column r,
 //
-//	CrossEntropy: mean_r [ log Σ_k exp(Z_kr) - Z_{y_r r} ]
-//	L1:           mean_{k,r} |Z_kr - [k = y_r]|
-//	L2:           mean_{k,r} (Z_kr - [k = y_r])²
+//	L = Σ_r m_r ℓ_r / Σ_r m_r           (0 if Σ_r m_r = 0)
+//	CrossEntropy: ℓ_r = log Σ_k exp(Z_kr) - Z_{y_r r}
+//	L1:           ℓ_r = mean_k |Z_kr - Y_rk|
+//	L2:           ℓ_r = mean_k (Z_kr - Y_rk)²
+//
+// The sums run in the order of the unweighted mean (columns; for L1 and L2
+// outputs outer, columns inner), so weights of 1 give its value exactly.
 type lossOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -610,49 +616,79 @@ func newLoss[F float](s *seq[F]) *lossOp[F] {
 	} else {
 		out = G.NewF64(0)
 	}
-	return &lossOp[F]{fusedOp: newFused("loss"+s.id, out, tt(2, s.dtype), tt(1, tensor.Int32)), s: s}
+	return &lossOp[F]{fusedOp: newFused("loss"+s.id, out, tt(2, s.dtype), targetType(s), tt(1, s.dtype)), s: s}
+}
+
+// targetType is the type of the loss's target argument.
+func targetType[F float](s *seq[F]) hm.Type {
+	if s.loss == CrossEntropy {
+		return tt(1, tensor.Int32)
+	}
+	return tt(2, s.dtype)
+}
+
+// weightSum returns Σ m in float64, summed in order.
+func weightSum[F float](m []F) float64 {
+	var sum float64
+	for _, w := range m {
+		sum += float64(w)
+	}
+	return sum
 }
 
 func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	z, y := vals[F](v[0]), v[1].(*tensor.Dense).Int32s()
+	z, m := vals[F](v[0]), vals[F](v[2])
 	n := s.T * s.B
 	var sum float64
 	switch s.loss {
 	case CrossEntropy:
 		// saves the softmax probabilities for lossGrad
+		y := v[1].(*tensor.Dense).Int32s()
 		for r, c := range y {
-			m := z[r]
+			zm := z[r]
 			for k := 1; k < s.O; k++ {
-				m = max(m, z[k*n+r])
+				zm = max(zm, z[k*n+r])
 			}
 			var e float64
 			for k := 0; k < s.O; k++ {
-				ek := math.Exp(float64(z[k*n+r] - m))
+				ek := math.Exp(float64(z[k*n+r] - zm))
 				s.prob[k*n+r] = ek
 				e += ek
 			}
 			for k := 0; k < s.O; k++ {
 				s.prob[k*n+r] /= e
 			}
-			sum += float64(m) + math.Log(e) - float64(z[int(c)*n+r])
+			if w := float64(m[r]); w != 0 {
+				sum += w * (float64(zm) + math.Log(e) - float64(z[int(c)*n+r]))
+			}
 		}
-		sum /= float64(n)
+		if sm := weightSum(m); sm > 0 {
+			sum /= sm
+		} else {
+			sum = 0
+		}
 	case L1, L2:
+		y := vals[F](v[1])
 		for k := 0; k < s.O; k++ {
-			for r, c := range y {
-				d := float64(z[k*n+r])
-				if int(c) == k {
-					d--
+			for r := range n {
+				w := float64(m[r])
+				if w == 0 {
+					continue
 				}
+				d := float64(z[k*n+r]) - float64(y[r*s.O+k])
 				if s.loss == L1 {
-					sum += math.Abs(d)
+					sum += w * math.Abs(d)
 				} else {
-					sum += d * d
+					sum += w * (d * d)
 				}
 			}
 		}
-		sum /= float64(n * s.O)
+		if sm := weightSum(m); sm > 0 {
+			sum /= float64(s.O) * sm
+		} else {
+			sum = 0
+		}
 	}
 	switch out := o.out.(type) {
 	case *G.F32:
@@ -663,26 +699,29 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 	return o.out, nil
 }
 
-func (o *lossOp[F]) DiffWRT(int) []bool { return []bool{true, false} }
+func (o *lossOp[F]) DiffWRT(int) []bool { return []bool{true, false, false} }
 
 func (o *lossOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	s := o.s
 	dz, err := apply(&lossGradOp[F]{
-		fusedOp: newFused("lossGrad"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.O, s.T*s.B)), tt(2, s.dtype), tt(1, tensor.Int32), s.dtype, s.dtype),
-		s:       s,
-	}, "lossGrad", in[0], in[1], out, grad)
+		fusedOp: newFused("lossGrad"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.O, s.T*s.B)),
+			tt(2, s.dtype), targetType(s), tt(1, s.dtype), s.dtype, s.dtype),
+		s: s,
+	}, "lossGrad", in[0], in[1], in[2], out, grad)
 	if err != nil {
 		return nil, err
 	}
-	return G.Nodes{dz, nil}, nil
+	return G.Nodes{dz, nil, nil}, nil
 }
 
-// lossGradOp: dZ = g ∂L/∂Z. Arguments: Z, targets, the loss L (which
-// orders it after lossOp, whose saved softmax it reads) and g (scalar).
+// lossGradOp: dZ = g ∂L/∂Z. Arguments: Z, the targets, the weights m, the
+// loss L (which orders it after lossOp, whose saved softmax it reads) and g
+// (scalar). Column r of dZ is 0 where m_r = 0, and everywhere if Σm = 0;
+// otherwise
 //
-//	CrossEntropy: (softmax(Z_·r) - onehot(y_r)) / (T*B)
-//	L1:           sign(Z - onehot) / (T*B*O)
-//	L2:           2 (Z - onehot) / (T*B*O)
+//	CrossEntropy: m_r (softmax(Z_·r) - onehot(y_r)) / Σm
+//	L1:           m_r sign(Z_·r - Y_r) / (O Σm)
+//	L2:           2 m_r (Z_·r - Y_r) / (O Σm)
 type lossGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -690,29 +729,43 @@ type lossGradOp[F float] struct {
 
 func (o *lossGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	z, y, g := vals[F](v[0]), v[1].(*tensor.Dense).Int32s(), scalarValue(v[3])
+	z, m, g := vals[F](v[0]), vals[F](v[2]), scalarValue(v[4])
 	dz := vals[F](o.out)
 	n := s.T * s.B
+	sm := weightSum(m)
+	if !(sm > 0) {
+		clear(dz)
+		return o.out, nil
+	}
 	switch s.loss {
 	case CrossEntropy:
-		scale := g / float64(n)
+		y := v[1].(*tensor.Dense).Int32s()
+		scale := g / sm
 		for k := 0; k < s.O; k++ {
 			for r, c := range y {
+				w := scale * float64(m[r])
+				if w == 0 {
+					dz[k*n+r] = 0
+					continue
+				}
 				p := s.prob[k*n+r] // saved by lossOp
 				if k == int(c) {
 					p--
 				}
-				dz[k*n+r] = F(scale * p)
+				dz[k*n+r] = F(w * p)
 			}
 		}
 	case L1, L2:
-		scale := g / float64(n*s.O)
+		y := vals[F](v[1])
+		scale := g / (float64(s.O) * sm)
 		for k := 0; k < s.O; k++ {
-			for r, c := range y {
-				d := float64(z[k*n+r])
-				if int(c) == k {
-					d--
+			for r := range n {
+				w := scale * float64(m[r])
+				if w == 0 {
+					dz[k*n+r] = 0
+					continue
 				}
+				d := float64(z[k*n+r]) - float64(y[r*s.O+k])
 				if s.loss == L1 {
 					switch {
 					case d > 0:
@@ -723,7 +776,7 @@ func (o *lossGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 				} else {
 					d *= 2
 				}
-				dz[k*n+r] = F(scale * d)
+				dz[k*n+r] = F(w * d)
 			}
 		}
 	}

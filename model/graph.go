@@ -36,8 +36,9 @@ type trainNet interface {
 	lossNode() *G.Node
 	inputNodes() G.Nodes
 	outputNodes() G.Nodes // nodes besides the loss and the gradients that must be computed
-	feed(inputs []float32, targets []int32, noise []float32)
-	readOutputs(dst []float32) []float32 // appends the (T, B, O) logits of the last run
+	feed(inputs, noise []float32)
+	setTargets(t Targets, sumMask float64) // t checked by Targets.check, which returned sumMask
+	readOutputs(dst []float32) []float32   // appends the (T, B, O) logits of the last run
 }
 
 // TrainGraph is one unrolled forward and backward pass of the network over
@@ -115,19 +116,24 @@ func NewTrainGraph(cfg Config, w *Weights, seqLen, batch int, loss Loss, kind Gr
 }
 
 // Run does one forward and backward pass: inputs (T, B, I) row-major,
-// targets (T, B) class indices in [0, O), noise (T, B, H) standard normal
-// values (scaled by sqrt(2α)·NetworkNoise inside). It returns the mean loss
-// and adds the gradients to the learnables (a solver's Step zeroes them, so
-// two Runs without a Step sum two gradients). It resets the machine itself.
-// Errors: wrong lengths or class indices, or a failure inside the machine.
-func (g *TrainGraph) Run(inputs []float32, targets []int32, noise []float32) (float64, error) {
-	if err := checkRunArgs(g.cfg, g.T, g.B, inputs, targets, noise); err != nil {
+// targets t (see Targets: class indices or desired outputs, and optional
+// loss weights), noise (T, B, H) standard normal values (scaled by
+// sqrt(2α)·NetworkNoise inside). It returns the (weighted) mean loss and
+// adds the gradients to the learnables (a solver's Step zeroes them, so two
+// Runs without a Step sum two gradients). It resets the machine itself.
+// Errors: wrong lengths; neither or both of Class and Value; Value with
+// CrossEntropy; class indices outside [0, O); non-finite values; negative or
+// non-finite mask weights; a failure inside the machine.
+func (g *TrainGraph) Run(inputs []float32, t Targets, noise []float32) (float64, error) {
+	if err := checkRunArgs(g.cfg, g.T, g.B, inputs, noise); err != nil {
 		return 0, err
 	}
-	if targets == nil {
-		return 0, errors.New("model: TrainGraph.Run: targets are nil")
+	sumMask, err := t.check(g.cfg, g.T, g.B, g.loss)
+	if err != nil {
+		return 0, err
 	}
-	g.net.feed(inputs, targets, noise)
+	g.net.feed(inputs, noise)
+	g.net.setTargets(t, sumMask)
 	g.vm.Reset()
 	if err := g.vm.RunAll(); err != nil {
 		return 0, fmt.Errorf("model: run %s train graph: %w", g.kind, err)
@@ -193,7 +199,7 @@ func (g *TrainGraph) Close() error {
 type forwardNet interface {
 	inputNodes() G.Nodes
 	outputNodes() G.Nodes
-	feed(inputs []float32, targets []int32, noise []float32)
+	feed(inputs, noise []float32)
 	readHidden(dst []float32) []float32  // appends (T, B, H)
 	readOutputs(dst []float32) []float32 // appends (T, B, O)
 }
@@ -258,10 +264,10 @@ func NewForwardGraphKind(cfg Config, w *Weights, steps, batch int, kind GraphKin
 // (T, B, H). It returns the hidden states (T, B, H) (each after that step's
 // noise) and the logits (T, B, O), row-major, in new slices owned by the caller.
 func (f *ForwardGraph) Run(inputs, noise []float32) (hidden, outputs []float32, err error) {
-	if err := checkRunArgs(f.cfg, f.T, f.B, inputs, nil, noise); err != nil {
+	if err := checkRunArgs(f.cfg, f.T, f.B, inputs, noise); err != nil {
 		return nil, nil, err
 	}
-	f.net.feed(inputs, nil, noise)
+	f.net.feed(inputs, noise)
 	f.vm.Reset()
 	if err := f.vm.RunAll(); err != nil {
 		return nil, nil, fmt.Errorf("model: run forward graph: %w", err)

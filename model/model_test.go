@@ -103,11 +103,19 @@ func goForward(cfg Config, w *Weights, inputs, noise []float32, T, B int) (hidde
 	return hidden, logits
 }
 
-// goLoss is the mean loss of logits (N, O) against class targets (N).
-func goLoss(loss Loss, logits []float64, targets []int32, O int) float64 {
-	var s float64
-	for n, c := range targets {
+// goLoss is the loss of logits (N, O) against targets: Σ_n m_n ℓ_n / Σ_n m_n
+// (plain mean without a mask; 0 if Σm = 0), ℓ_n the cross-entropy, or the
+// mean over O of |z-y| or (z-y)² with y Value or the one-hot code of Class.
+func goLoss(loss Loss, logits []float64, tg Targets, O int) float64 {
+	var s, sm float64
+	for n := range len(logits) / O {
 		z := logits[n*O : (n+1)*O]
+		w := 1.0
+		if tg.Mask != nil {
+			w = float64(tg.Mask[n])
+		}
+		sm += w
+		var l float64
 		switch loss {
 		case CrossEntropy:
 			m := math.Inf(-1)
@@ -118,25 +126,75 @@ func goLoss(loss Loss, logits []float64, targets []int32, O int) float64 {
 			for _, v := range z {
 				e += math.Exp(v - m)
 			}
-			s += m + math.Log(e) - z[c]
+			l = m + math.Log(e) - z[tg.Class[n]]
 		default:
 			for o, v := range z {
-				d := v
-				if o == int(c) {
-					d--
+				var y float64
+				if tg.Value != nil {
+					y = float64(tg.Value[n*O+o])
+				} else if o == int(tg.Class[n]) {
+					y = 1
 				}
 				if loss == L1 {
-					s += math.Abs(d)
+					l += math.Abs(v - y)
 				} else {
-					s += d * d
+					l += (v - y) * (v - y)
 				}
+			}
+			l /= float64(O)
+		}
+		s += w * l
+	}
+	if sm == 0 {
+		return 0
+	}
+	return s / sm
+}
+
+// targetMode selects the kind of Targets testTargets makes.
+type targetMode int
+
+const (
+	classTargets       targetMode = iota // Class, no mask
+	maskedClassTargets                   // Class and a mask with zeros
+	maskedValueTargets                   // Value and a mask with zeros
+)
+
+func (m targetMode) String() string {
+	return [...]string{"class", "class+mask", "value+mask"}[m]
+}
+
+// modesFor returns the target modes that apply to loss.
+func modesFor(loss Loss) []targetMode {
+	if loss == CrossEntropy {
+		return []targetMode{classTargets, maskedClassTargets}
+	}
+	return []targetMode{classTargets, maskedClassTargets, maskedValueTargets}
+}
+
+// testTargets returns Targets of mode for T steps and B trials: class is the
+// class indices of testData; values are uniform in [-0.5, 1.5); mask
+// weights are uniform in [0, 2) with about a quarter of them 0.
+func testTargets(cfg Config, T, B int, class []int32, mode targetMode, seed uint64) Targets {
+	r := rand.New(rand.NewPCG(seed, 99))
+	var tg Targets
+	if mode == maskedValueTargets {
+		tg.Value = make([]float32, T*B*cfg.NOutput)
+		for i := range tg.Value {
+			tg.Value[i] = float32(r.Float64()*2 - 0.5)
+		}
+	} else {
+		tg.Class = class
+	}
+	if mode != classTargets {
+		tg.Mask = make([]float32, T*B)
+		for i := range tg.Mask {
+			if r.IntN(4) > 0 {
+				tg.Mask[i] = float32(r.Float64() * 2)
 			}
 		}
 	}
-	if loss == CrossEntropy {
-		return s / float64(len(targets))
-	}
-	return s / float64(len(targets)*O)
+	return tg
 }
 
 func maxRelDiff(got, want []float64) float64 {
@@ -174,17 +232,20 @@ func TestTrainGraphMatchesGo(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := g.Run(inputs, targets, noise)
-				if err != nil {
-					t.Fatal(err)
-				}
 				_, logits := goForward(cfg, w, inputs, noise, T, B)
-				want := goLoss(loss, logits, targets, cfg.NOutput)
-				if math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
-					t.Errorf("%s %s %s: loss %v, want %v", kind, act, loss, got, want)
-				}
-				if d := maxRelDiff(to64(g.Outputs()), logits); d > 1e-6 {
-					t.Errorf("%s %s %s: logits differ by %g (relative)", kind, act, loss, d)
+				for _, mode := range modesFor(loss) {
+					tg := testTargets(cfg, T, B, targets, mode, 12)
+					got, err := g.Run(inputs, tg, noise)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := goLoss(loss, logits, tg, cfg.NOutput)
+					if math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+						t.Errorf("%s %s %s %s: loss %v, want %v", kind, act, loss, mode, got, want)
+					}
+					if d := maxRelDiff(to64(g.Outputs()), logits); d > 1e-6 {
+						t.Errorf("%s %s %s: logits differ by %g (relative)", kind, act, loss, d)
+					}
 				}
 				g.Close()
 			}
@@ -193,64 +254,79 @@ func TestTrainGraphMatchesGo(t *testing.T) {
 }
 
 // TestGradientFiniteDifference checks every gradient of the whole graph
-// against central finite differences of its loss, in float64.
+// against central finite differences of its loss, in float64, for class
+// targets, and for masked class and value targets.
 func TestGradientFiniteDifference(t *testing.T) {
-	checkFiniteDifference(t, 5, 3, Activations(), Losses())
+	checkFiniteDifference(t, 5, 3, Activations(), Losses(), nil)
 }
 
 // TestGradientFiniteDifferenceEdges: one step, one trial.
 func TestGradientFiniteDifferenceEdges(t *testing.T) {
-	checkFiniteDifference(t, 1, 2, []Activation{ReLU}, []Loss{CrossEntropy})
-	checkFiniteDifference(t, 3, 1, []Activation{Softplus}, []Loss{L2})
+	checkFiniteDifference(t, 1, 2, []Activation{ReLU}, []Loss{CrossEntropy}, nil)
+	checkFiniteDifference(t, 3, 1, []Activation{Softplus}, []Loss{L2}, nil)
 }
 
-func checkFiniteDifference(t *testing.T, T, B int, acts []Activation, losses []Loss) {
+// checkFiniteDifference runs the check for every target mode of each loss,
+// or only for modes if not nil.
+func checkFiniteDifference(t *testing.T, T, B int, acts []Activation, losses []Loss, modes []targetMode) {
 	t.Helper()
 	for _, kind := range kinds {
 		for _, act := range acts {
 			for _, loss := range losses {
-				cfg := smallConfig(act)
-				w := scaledWeights(cfg, 5, tensor.Float64, 2)
-				inputs, targets, noise := testData(cfg, T, B, 13)
-				g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
-				if err != nil {
-					t.Fatal(err)
+				ms := modes
+				if ms == nil {
+					ms = modesFor(loss)
 				}
-				if _, err := g.Run(inputs, targets, noise); err != nil {
-					t.Fatal(err)
+				for _, mode := range ms {
+					checkFiniteDifferenceOne(t, T, B, kind, act, loss, mode)
 				}
-				grads, err := g.Gradients()
-				if err != nil {
-					t.Fatal(err)
-				}
-				const eps = 1e-6
-				for i, wt := range w.Tensors() {
-					d := wt.Data().([]float64)
-					fd := make([]float64, len(d))
-					for j := range d {
-						orig := d[j]
-						d[j] = orig + eps
-						lp, err := g.Run(inputs, targets, noise)
-						if err != nil {
-							t.Fatal(err)
-						}
-						d[j] = orig - eps
-						lm, err := g.Run(inputs, targets, noise)
-						if err != nil {
-							t.Fatal(err)
-						}
-						d[j] = orig
-						fd[j] = (lp - lm) / (2 * eps)
-					}
-					if e := maxRelDiff(grads[i], fd); e > 1e-6 || math.IsNaN(e) {
-						t.Errorf("%s %s %s: gradient of %s: relative error %.3g > 1e-6\n got %v\nwant %v",
-							kind, act, loss, StateDictNames[i], e, grads[i], fd)
-					}
-				}
-				g.Close()
 			}
 		}
 	}
+}
+
+func checkFiniteDifferenceOne(t *testing.T, T, B int, kind GraphKind, act Activation, loss Loss, mode targetMode) {
+	t.Helper()
+	cfg := smallConfig(act)
+	w := scaledWeights(cfg, 5, tensor.Float64, 2)
+	inputs, class, noise := testData(cfg, T, B, 13)
+	targets := testTargets(cfg, T, B, class, mode, 14)
+	g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Run(inputs, targets, noise); err != nil {
+		t.Fatal(err)
+	}
+	grads, err := g.Gradients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const eps = 1e-6
+	for i, wt := range w.Tensors() {
+		d := wt.Data().([]float64)
+		fd := make([]float64, len(d))
+		for j := range d {
+			orig := d[j]
+			d[j] = orig + eps
+			lp, err := g.Run(inputs, targets, noise)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d[j] = orig - eps
+			lm, err := g.Run(inputs, targets, noise)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d[j] = orig
+			fd[j] = (lp - lm) / (2 * eps)
+		}
+		if e := maxRelDiff(grads[i], fd); e > 1e-6 || math.IsNaN(e) {
+			t.Errorf("%s %s %s %s: gradient of %s: relative error %.3g > 1e-6\n got %v\nwant %v",
+				kind, act, loss, mode, StateDictNames[i], e, grads[i], fd)
+		}
+	}
+	g.Close()
 }
 
 // TestForwardGraphMatchesGo checks the forward-only graphs, including sizes
@@ -294,31 +370,34 @@ func TestFastMatchesReference(t *testing.T) {
 	const T, B = 6, 4
 	for _, act := range Activations() {
 		for _, loss := range Losses() {
-			cfg := smallConfig(act)
-			cfg.NHidden = 5
-			inputs, targets, noise := testData(cfg, T, B, 21)
-			var grads [2][5][]float64
-			var losses [2]float64
-			for k, kind := range kinds {
-				w := scaledWeights(cfg, 8, tensor.Float64, 2)
-				g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
-				if err != nil {
-					t.Fatal(err)
+			for _, mode := range modesFor(loss) {
+				cfg := smallConfig(act)
+				cfg.NHidden = 5
+				inputs, class, noise := testData(cfg, T, B, 21)
+				targets := testTargets(cfg, T, B, class, mode, 22)
+				var grads [2][5][]float64
+				var losses [2]float64
+				for k, kind := range kinds {
+					w := scaledWeights(cfg, 8, tensor.Float64, 2)
+					g, err := NewTrainGraph(cfg, w, T, B, loss, kind)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if losses[k], err = g.Run(inputs, targets, noise); err != nil {
+						t.Fatal(err)
+					}
+					if grads[k], err = g.Gradients(); err != nil {
+						t.Fatal(err)
+					}
+					g.Close()
 				}
-				if losses[k], err = g.Run(inputs, targets, noise); err != nil {
-					t.Fatal(err)
+				if math.Abs(losses[0]-losses[1]) > 1e-12*math.Abs(losses[0]) {
+					t.Errorf("%s %s %s: loss reference %v fast %v", act, loss, mode, losses[0], losses[1])
 				}
-				if grads[k], err = g.Gradients(); err != nil {
-					t.Fatal(err)
-				}
-				g.Close()
-			}
-			if math.Abs(losses[0]-losses[1]) > 1e-12*math.Abs(losses[0]) {
-				t.Errorf("%s %s: loss reference %v fast %v", act, loss, losses[0], losses[1])
-			}
-			for i := range grads[0] {
-				if e := maxRelDiff(grads[1][i], grads[0][i]); e > 1e-6 || math.IsNaN(e) {
-					t.Errorf("%s %s: gradient of %s: fast vs reference relative error %.3g", act, loss, StateDictNames[i], e)
+				for i := range grads[0] {
+					if e := maxRelDiff(grads[1][i], grads[0][i]); e > 1e-6 || math.IsNaN(e) {
+						t.Errorf("%s %s %s: gradient of %s: fast vs reference relative error %.3g", act, loss, mode, StateDictNames[i], e)
+					}
 				}
 			}
 		}
@@ -344,7 +423,7 @@ func TestTrainingDeterministic(t *testing.T) {
 			inputs, targets, _ := testData(cfg, T, B, uint64(i))
 			n := make([]float32, T*B*cfg.NHidden)
 			noise.Fill(n)
-			l, err := g.Run(inputs, targets, n)
+			l, err := g.Run(inputs, Targets{Class: targets}, n)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -386,7 +465,7 @@ func TestFloat32FastTracksReference(t *testing.T) {
 		solver := G.NewAdamSolver(G.WithLearnRate(0.01))
 		for i := range 5 {
 			inputs, targets, noise := testData(cfg, T, B, uint64(100+i))
-			l, err := g.Run(inputs, targets, noise)
+			l, err := g.Run(inputs, Targets{Class: targets}, noise)
 			if err != nil {
 				t.Fatal(err)
 			}

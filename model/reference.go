@@ -22,10 +22,14 @@ import (
 // refNet is the Reference graph of one (steps, batch) shape.
 type refNet struct {
 	w                [5]*G.Node // weight nodes, order of StateDictNames
-	x, noise, y      []*G.Node  // per step: inputs (B, I), standard normals (B, H), one-hot targets (B, O)
+	x, noise, y, m   []*G.Node  // per step: inputs (B, I), standard normals (B, H), targets (B, O), L1/L2 weights (B, O)
 	h, logits        []*G.Node  // per step: hidden state (B, H), logits (B, O)
 	loss             *G.Node    // scalar mean loss; nil for a forward-only graph
 	xBuf, nBuf, yBuf buffer     // backing arrays of x, noise, y, time-major
+	mBuf             buffer     // backing array of m (L1, L2)
+	scale            *G.Node    // the loss's normalisation, set per run (see setTargets)
+	scaleVal         G.Value    // scale's bound *G.F32 or *G.F64, overwritten in place
+	lossKind         Loss
 	nOut             int
 }
 
@@ -83,6 +87,15 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 		WoT := must(G.Transpose(Wo)) // (H, O)
 		if loss != "" {
 			r.yBuf = newBuffer(dt, T*B*O)
+			if loss != CrossEntropy {
+				r.mBuf = newBuffer(dt, T*B*O)
+			}
+			if dt == tensor.Float32 {
+				r.scaleVal = G.NewF32(0)
+			} else {
+				r.scaleVal = G.NewF64(0)
+			}
+			r.scale = G.NewScalar(g, dt, G.WithName("loss_scale"), G.WithValue(r.scaleVal))
 		}
 		// h_0 = 0, a constant (B, H) of zeros
 		h := G.NewConstant(tensor.New(tensor.Of(dt), tensor.WithShape(B, H)), G.WithName("h0"), G.In(g))
@@ -124,16 +137,24 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 			var term *G.Node
 			switch loss {
 			case CrossEntropy:
-				// sum_b log softmax(o_b)[y_b], with the row maximum subtracted first
+				// sum_b m_b log softmax(o_b)[y_b], with the row maximum
+				// subtracted first; y holds m_b times the one-hot code
 				m := must(G.Max(o, 1))
 				sh := must(G.BroadcastSub(o, m, nil, []byte{1}))
 				lse := must(G.Log(must(G.Sum(must(G.Exp(sh)), 1))))
 				logp := must(G.BroadcastSub(sh, lse, nil, []byte{1}))
 				term = must(G.Sum(must(G.HadamardProd(y, logp))))
-			case L1:
-				term = must(G.Sum(must(G.Abs(must(G.Sub(o, y))))))
-			case L2:
-				term = must(G.Sum(must(G.Square(must(G.Sub(o, y))))))
+			case L1, L2:
+				// sum_{b,k} m_b |o_bk - y_bk| (or squared)
+				w := G.NewMatrix(g, dt, G.WithShape(B, O), G.WithName(fmt.Sprintf("weight_%d", t)), G.WithValue(r.mBuf.view(t*B*O, B, O)))
+				r.m = append(r.m, w)
+				var e *G.Node
+				if loss == L1 {
+					e = must(G.Abs(must(G.Sub(o, y))))
+				} else {
+					e = must(G.Square(must(G.Sub(o, y))))
+				}
+				term = must(G.Sum(must(G.HadamardProd(e, w))))
 			default:
 				return fmt.Errorf("model: loss %q, want one of %q", loss, Losses())
 			}
@@ -142,13 +163,8 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 		if loss == "" {
 			return nil
 		}
-		total := must(G.ReduceAdd(terms))
-		switch loss {
-		case CrossEntropy:
-			r.loss = must(G.HadamardProd(total, constant(dt, -1/float64(T*B))))
-		default:
-			r.loss = must(G.HadamardProd(total, constant(dt, 1/float64(T*B*O))))
-		}
+		r.lossKind = loss
+		r.loss = must(G.HadamardProd(must(G.ReduceAdd(terms)), r.scale))
 		return nil
 	}()
 	if err != nil {
@@ -162,7 +178,12 @@ func (r *refNet) inputs() G.Nodes {
 	ns := append(G.Nodes{}, r.w[:]...)
 	ns = append(ns, r.x...)
 	ns = append(ns, r.noise...)
-	return append(ns, r.y...)
+	ns = append(ns, r.y...)
+	ns = append(ns, r.m...)
+	if r.scale != nil {
+		ns = append(ns, r.scale)
+	}
+	return ns
 }
 
 // refReads copies per-step values out during the run: a node's bound value
@@ -209,10 +230,34 @@ func (r *refTrain) lossNode() *G.Node       { return r.loss }
 func (r *refTrain) inputNodes() G.Nodes     { return r.inputs() }
 func (r *refTrain) outputNodes() G.Nodes    { return r.reads.nodes }
 
-func (r *refTrain) feed(inputs []float32, targets []int32, noise []float32) {
+func (r *refTrain) feed(inputs, noise []float32) {
 	r.xBuf.load(inputs)
 	r.nBuf.load(noise)
-	r.yBuf.oneHot(targets, r.nOut)
+}
+
+// setTargets fills the targets and weights and sets the normalisation:
+// -1/Σm for CrossEntropy (whose terms are log-probabilities), 1/(O Σm) for
+// L1 and L2, and 0 if Σm = 0 (the loss and its gradients are then 0).
+func (r *refTrain) setTargets(t Targets, sumMask float64) {
+	ce := r.lossKind == CrossEntropy
+	r.yBuf.targets(t, r.nOut, ce)
+	if !ce {
+		r.mBuf.repeatRows(t.Mask, r.nOut)
+	}
+	var s float64
+	if sumMask > 0 {
+		if ce {
+			s = -1 / sumMask
+		} else {
+			s = 1 / (float64(r.nOut) * sumMask)
+		}
+	}
+	switch v := r.scaleVal.(type) {
+	case *G.F32:
+		*v = G.F32(s)
+	case *G.F64:
+		*v = G.F64(s)
+	}
 }
 
 func (r *refTrain) readOutputs(dst []float32) []float32 {
@@ -239,7 +284,7 @@ func newRefForward(g *G.ExprGraph, cfg Config, w *Weights, T, B int) (*refForwar
 func (r *refForward) inputNodes() G.Nodes  { return r.inputs() }
 func (r *refForward) outputNodes() G.Nodes { return r.reads.nodes }
 
-func (r *refForward) feed(inputs []float32, _ []int32, noise []float32) {
+func (r *refForward) feed(inputs, noise []float32) {
 	r.xBuf.load(inputs)
 	r.nBuf.load(noise)
 }

@@ -96,13 +96,13 @@ func TestTrapSoftMaxLastAxis(t *testing.T) {
 	const T, B = 4, 3
 	inputs, targets, noise := testData(cfg, T, B, 3)
 	_, logits := goForward(cfg, w, inputs, noise, T, B)
-	want := goLoss(CrossEntropy, logits, targets, cfg.NOutput)
+	want := goLoss(CrossEntropy, logits, Targets{Class: targets}, cfg.NOutput)
 	for _, kind := range kinds {
 		tg, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, kind)
 		if err != nil {
 			t.Fatal(err)
 		}
-		loss, err := tg.Run(inputs, targets, noise)
+		loss, err := tg.Run(inputs, Targets{Class: targets}, noise)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestTrapGradientsAccumulate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tg.Run(inputs, targets, noise); err != nil {
+		if _, err := tg.Run(inputs, Targets{Class: targets}, noise); err != nil {
 			t.Fatal(err)
 		}
 		once, _ := tg.Gradients()
@@ -163,7 +163,7 @@ func TestTrapGradientsAccumulate(t *testing.T) {
 			t.Errorf("%s: a forward graph run changed the training gradients by %g", kind, d)
 		}
 
-		if _, err := tg.Run(inputs, targets, noise); err != nil {
+		if _, err := tg.Run(inputs, Targets{Class: targets}, noise); err != nil {
 			t.Fatal(err)
 		}
 		twice, _ := tg.Gradients()
@@ -177,7 +177,7 @@ func TestTrapGradientsAccumulate(t *testing.T) {
 			}
 		}
 		tg.ZeroGradients()
-		if _, err := tg.Run(inputs, targets, noise); err != nil {
+		if _, err := tg.Run(inputs, Targets{Class: targets}, noise); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := tg.Gradients()
@@ -216,15 +216,15 @@ func TestTrapReset(t *testing.T) {
 		}
 		in1, tar, noise := testData(cfg, T, B, 1)
 		in2, _, _ := testData(cfg, T, B, 2)
-		l1, err := tg.Run(in1, tar, noise)
+		l1, err := tg.Run(in1, Targets{Class: tar}, noise)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l2, err := tg.Run(in2, tar, noise)
+		l2, err := tg.Run(in2, Targets{Class: tar}, noise)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l3, err := tg.Run(in1, tar, noise)
+		l3, err := tg.Run(in1, Targets{Class: tar}, noise)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +256,7 @@ func TestSolverUpdatesSharedWeights(t *testing.T) {
 	_, out0, _ := f.Run(inputs, noise)
 	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
 	for range 3 {
-		if _, err := tg.Run(inputs, targets, noise); err != nil {
+		if _, err := tg.Run(inputs, Targets{Class: targets}, noise); err != nil {
 			t.Fatal(err)
 		}
 		if err := solver.Step(tg.Learnables()); err != nil {

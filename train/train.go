@@ -211,7 +211,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			return res, fmt.Errorf("training %s: %w", res.Stopped, err)
 		}
 		s := <-prod.ready
-		loss, err := g.Run(s.batch.Inputs, s.batch.Targets, s.noise)
+		loss, err := g.Run(s.batch.Inputs, model.Targets{Class: s.batch.Targets}, s.noise)
 		if err != nil {
 			return nil, fmt.Errorf("iteration %d: %w", k, err)
 		}

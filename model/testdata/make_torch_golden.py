@@ -2,7 +2,11 @@
 """Writes torch_state_dict.npz (a state_dict saved with numpy.savez) and
 torch_golden.npz: the tutorial's PyTorch RNN (activation chosen),
 its weights, a batch of inputs, targets and network noise, and PyTorch's
-logits, loss and gradients for three (activation, loss) pairs. The Go test
+logits, loss and gradients for three (activation, loss) pairs with class
+targets, and for three more with per-step loss weights (mask) and, for L1
+and L2, desired output vectors (value targets) instead of classes:
+loss = (loss_fn(reduction='none') * mask).sum() / mask.sum(), the
+per-element L1/L2 loss first averaged over the outputs. The Go test
 TestMatchesPyTorch compares the model package against these numbers.
 
 Run from this directory: /usr/bin/python3 make_torch_golden.py (torch 1.13).
@@ -63,5 +67,32 @@ for act, loss_name in [('relu', 'CrossEntropy'), ('sigmoid', 'L2'), ('softplus',
     out[f'{act}/loss'] = np.array([loss.item()])
     for name, p in net.named_parameters():
         out[f'{act}/grad/{name}'] = p.grad.numpy().copy()
+
+# masked cases (drawn after the ones above, so their arrays stay as they were)
+mask = rng.uniform(0, 2, size=(T * B,)).astype(np.float32)
+mask[rng.uniform(size=T * B) < 0.25] = 0
+value = rng.uniform(-0.5, 1.5, size=(T * B, O)).astype(np.float32)
+out['mask'], out['value'] = mask, value
+m = torch.from_numpy(mask)
+for act, loss_name, targets in [('relu', 'CrossEntropy', 'class'), ('sigmoid', 'L2', 'value'), ('softplus', 'L1', 'value')]:
+    key = f'masked/{act}'
+    net = RNN(act)
+    for name, p in net.named_parameters():
+        with torch.no_grad():
+            p.mul_(2)
+        out[f'{key}/{name}'] = p.detach().numpy().copy()
+    z = net(x, noise)
+    flat = z.view(-1, O)
+    if loss_name == 'CrossEntropy':
+        per_step = torch.nn.CrossEntropyLoss(reduction='none')(flat, y)
+    else:
+        fn = torch.nn.L1Loss if loss_name == 'L1' else torch.nn.MSELoss
+        per_step = fn(reduction='none')(flat, torch.from_numpy(value)).mean(dim=1)
+    loss = (per_step * m).sum() / m.sum()
+    loss.backward()
+    out[f'{key}/logits'] = z.detach().numpy()
+    out[f'{key}/loss'] = np.array([loss.item()])
+    for name, p in net.named_parameters():
+        out[f'{key}/grad/{name}'] = p.grad.numpy().copy()
 np.savez('torch_golden.npz', **out)
 print('wrote torch_golden.npz with', len(out), 'arrays; torch', torch.__version__)
