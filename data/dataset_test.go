@@ -3,153 +3,38 @@ package data
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
-func tutorialConfig() PDMConfig {
-	cfg := DefaultPDMConfig()
-	cfg.Dt = 20
-	cfg.Timing.Stimulus = Constant(1000)
-	cfg.Sigma = 0.3
-	return cfg
-}
-
-// TestDatasetTutorialCache: 1620 rows, refill on the 27th call, every window
-// one aligned trial, column i = env seeded DeriveSeed(seed, "train-task", i).
-func TestDatasetTutorialCache(t *testing.T) {
-	cfg := tutorialConfig()
-	const B, L, seed = 16, 60, 5
-	d, err := NewDataset(cfg, B, L, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.CacheLen() != 1620 {
-		t.Fatalf("cache length %d, want 1620", d.CacheLen())
-	}
-	refs := make([]*PerceptualDecisionMaking, B)
-	for i := range refs {
-		refs[i], _ = NewPerceptualDecisionMaking(cfg, DeriveSeed(seed, "train-task", i))
-	}
-	var batch Batch
-	for call := 1; call <= 60; call++ {
-		before := d.start
-		d.Next(&batch)
-		refilled := d.start == L && before != 0
-		if wantRefill := call == 27 || call == 53; refilled != wantRefill {
-			t.Fatalf("call %d: refilled = %v (window start %d -> %d), want %v", call, refilled, before, d.start, wantRefill)
-		}
-		if call > 1 && (call-1)%26 == 0 { // calls 27, 53, ... refill
-			// the 27th window of a fill is never served: the references skip it
-			for _, r := range refs {
-				r.NewTrial()
-			}
-		}
-		for i, r := range refs {
-			tr := r.NewTrial()
-			for tt := 0; tt < L; tt++ {
-				if got := batch.Targets[tt*B+i]; got != int32(tr.Gt[tt]) {
-					t.Fatalf("call %d col %d row %d: target %d, want %d", call, i, tt, got, tr.Gt[tt])
-				}
-				for k := 0; k < cfg.ObsDim(); k++ {
-					if got := batch.Inputs[(tt*B+i)*cfg.ObsDim()+k]; got != tr.Ob[tt*cfg.ObsDim()+k] {
-						t.Fatalf("call %d col %d row %d ch %d: input %v, want %v", call, i, tt, k, got, tr.Ob[tt*cfg.ObsDim()+k])
-					}
-				}
-			}
-		}
-	}
+func toyColumns(t testing.TB, r *toy) func(int, Seed) (Task, error) {
+	return func(_ int, s Seed) (Task, error) { return newToyRules(t, r, s, nil), nil }
 }
 
 func nextBatches(t *testing.T, d *Dataset, n int) []Batch {
 	t.Helper()
 	out := make([]Batch, n)
 	for i := range out {
-		d.Next(&out[i])
+		if err := d.Next(&out[i]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
 }
 
 func equalBatch(a, b Batch) bool {
-	return slices.Equal(a.Inputs, b.Inputs) && slices.Equal(a.Targets, b.Targets) && slices.Equal(a.Mask, b.Mask)
+	return slices.Equal(a.Inputs, b.Inputs) && slices.Equal(a.Targets, b.Targets) &&
+		slices.Equal(a.TargetVec, b.TargetVec) && slices.Equal(a.Mask, b.Mask)
 }
 
-// TestDatasetReproducible: the same seed gives the same batches whatever the
-// number of refill goroutines; another seed gives other batches.
-func TestDatasetReproducible(t *testing.T) {
-	cfg := tutorialConfig()
-	mk := func(seed int64, workers int) []Batch {
-		d, err := NewDataset(cfg, 8, 60, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d.SetWorkers(workers)
-		return nextBatches(t, d, 60) // crosses two refills
-	}
-	a, b, c, other := mk(42, 1), mk(42, 1), mk(42, 3), mk(43, 1)
-	for i := range a {
-		if !equalBatch(a[i], b[i]) || !equalBatch(a[i], c[i]) {
-			t.Fatalf("batch %d differs between runs with the same seed", i)
-		}
-		if equalBatch(a[i], other[i]) {
-			t.Fatalf("batch %d equal for seeds 42 and 43", i)
-		}
-	}
-}
-
-// TestDatasetColumnsIndependent: columns carry different trials (unlike
-// NeuroGym's deep-copied environments), and their ground truths and noise are
-// uncorrelated.
-func TestDatasetColumnsIndependent(t *testing.T) {
-	const B = 16
-	d, err := NewDataset(tutorialConfig(), B, 60, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var batch Batch
-	same, n := 0, 0
-	var sxy, sxx, syy float64
-	for call := 0; call < 200; call++ {
-		d.Next(&batch)
-		for i := 0; i < B; i++ {
-			for j := i + 1; j < B; j++ {
-				ti, tj := batch.Targets[55*B+i], batch.Targets[55*B+j]
-				if ti == tj {
-					same++
-				}
-				n++
-			}
-			// noise of channel 1 at row 30 of column i vs column (i+1)%B
-			x := float64(batch.Inputs[(30*B+i)*3+1]) - float64(batch.Inputs[(30*B+i)*3+2])
-			y := float64(batch.Inputs[(30*B+(i+1)%B)*3+1]) - float64(batch.Inputs[(30*B+(i+1)%B)*3+2])
-			sxy += x * y
-			sxx += x * x
-			syy += y * y
-		}
-		for i := 1; i < B; i++ {
-			if slices.Equal(batch.Inputs[(30*B)*3:(30*B+1)*3], batch.Inputs[(30*B+i)*3:(30*B+i+1)*3]) {
-				t.Fatalf("call %d: columns 0 and %d identical", call, i)
-			}
-		}
-	}
-	// P(same choice) = 1/2 for independent columns; n = 24000 pairs (not
-	// independent, so allow a wide margin).
-	if f := float64(same) / float64(n); f < 0.45 || f > 0.55 {
-		t.Errorf("columns agree on the choice in %.3f of pairs, want about 0.5", f)
-	}
-	// The channel difference includes the coherence signal, whose sign is the
-	// choice; independent columns still give a correlation near 0.
-	if r := sxy / math.Sqrt(sxx*syy); math.Abs(r) > 0.1 {
-		t.Errorf("neighbouring columns correlate: r = %.3f", r)
-	}
-}
-
-// TestDatasetSplitsTrials: with trials shorter than seq_len (default config,
-// T = 22, seq_len 50) each column is the environment's trial stream cut into
-// windows, and the cache/refill rule holds.
-func TestDatasetSplitsTrials(t *testing.T) {
-	cfg := DefaultPDMConfig()
+// TestDatasetStreamAndCut: each column is its task's trial stream (seeded
+// StreamSeed(seed, TrainTask, i)) cut into windows; the cache holds
+// C = (1 + floor(c0/L))*L rows with c0 = 1e5/(obs+1)/B; a window whose end
+// would reach C triggers a refill that restarts every column at row 0 with
+// the task's next trial.
+func TestDatasetStreamAndCut(t *testing.T) {
 	const B, L, seed = 3, 50, 9
-	d, err := NewDataset(cfg, B, L, seed)
+	d, err := NewDataset(toyColumns(t, &toy{}), B, L, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,55 +45,101 @@ func TestDatasetSplitsTrials(t *testing.T) {
 	perFill := (d.CacheLen() - 1) / L // windows served per fill: 166
 	batches := nextBatches(t, d, perFill+3)
 	for i := 0; i < B; i++ {
-		env, _ := NewPerceptualDecisionMaking(cfg, DeriveSeed(seed, "train-task", i))
+		env := newToy(t, StreamSeed(seed, TrainTask, i), nil)
 		var stream []int32
+		var obs []float32
 		for len(stream) < d.CacheLen() {
-			for _, g := range env.NewTrial().Gt {
+			tr, _ := env.NewTrial(nil)
+			for k, g := range tr.Gt {
 				stream = append(stream, int32(g))
+				obs = append(obs, tr.Row(k)...)
 			}
 		}
-		stream = stream[:d.CacheLen()]
 		for k, b := range batches[:perFill] {
 			for tt := 0; tt < L; tt++ {
-				if b.Targets[tt*B+i] != stream[k*L+tt] {
-					t.Fatalf("col %d window %d row %d: target %d, want %d", i, k, tt, b.Targets[tt*B+i], stream[k*L+tt])
+				row := k*L + tt
+				if b.Targets[tt*B+i] != stream[row] || !slices.Equal(b.Inputs[(tt*B+i)*3:(tt*B+i+1)*3], obs[row*3:row*3+3]) {
+					t.Fatalf("col %d window %d row %d: not the task's stream", i, k, tt)
 				}
 			}
 		}
-		// after the refill, column i restarts with the env's next trials at row 0
-		next := env.NewTrial()
+		next, _ := env.NewTrial(nil)
 		for tt := 0; tt < next.T; tt++ {
-			if got := batches[perFill].Targets[tt*B+i]; got != int32(next.Gt[tt]) {
-				t.Fatalf("col %d: first window after refill does not start with a new trial", i)
+			if batches[perFill].Targets[tt*B+i] != int32(next.Gt[tt]) {
+				t.Fatalf("col %d: first window after the refill does not start with a new trial", i)
 			}
 		}
 	}
 }
 
-func TestDatasetTrialAligned(t *testing.T) {
-	cfg := DefaultPDMConfig()
-	cfg.Timing.Fixation = Choice(100, 300)
-	const B, L = 4, 30
-	d, err := NewTrialAlignedDataset(cfg, B, L, 1)
+// TestDatasetReproducible: the same seed gives the same batches whatever
+// the number of refill goroutines; another seed gives other batches.
+func TestDatasetReproducible(t *testing.T) {
+	mk := func(seed int64, workers int) []Batch {
+		d, err := NewDataset(toyColumns(t, &toy{}), 8, 200, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.SetWorkers(workers)
+		return nextBatches(t, d, 40)
+	}
+	a, b, c := mk(1, 1), mk(1, 3), mk(2, 1)
+	for k := range a {
+		if !equalBatch(a[k], b[k]) {
+			t.Fatalf("batch %d differs between 1 and 3 workers", k)
+		}
+	}
+	if equalBatch(a[0], c[0]) {
+		t.Error("seeds 1 and 2 give the same batch")
+	}
+}
+
+// TestDatasetColumnsIndependent: columns are distinct streams (not
+// NeuroGym's deep copies) and their choices are uncorrelated.
+func TestDatasetColumnsIndependent(t *testing.T) {
+	const B = 16
+	d, err := NewDataset(toyColumns(t, &toy{}), B, 12, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.CacheLen() != 0 {
-		t.Error("aligned dataset has a cache")
+	var batch Batch
+	same, n := 0, 0
+	for call := 0; call < 300; call++ {
+		d.Next(&batch)
+		for i := 0; i < B; i++ {
+			for j := i + 1; j < B; j++ {
+				if batch.Targets[11*B+i] == batch.Targets[11*B+j] {
+					same++
+				}
+				n++
+			}
+		}
 	}
-	refs := make([]*PerceptualDecisionMaking, B)
+	// About half the pairs share a target value at a given row (0 outside
+	// the decision, 1 or 2 inside); identical columns would share all.
+	if f := float64(same) / float64(n); f > 0.8 {
+		t.Errorf("columns agree in %.3f of pairs", f)
+	}
+}
+
+func TestDatasetTrialAligned(t *testing.T) {
+	const B, L = 4, 16
+	d, err := NewTrialAlignedDataset(toyColumns(t, &toy{}), B, L, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := make([]*Env, B)
 	for i := range refs {
-		refs[i], _ = NewPerceptualDecisionMaking(cfg, DeriveSeed(1, "train-task", i))
+		refs[i] = newToy(t, StreamSeed(1, TrainTask, i), nil)
 	}
 	var batch Batch
 	padded := false
 	for call := 0; call < 10; call++ {
-		d.Next(&batch)
-		if len(batch.Mask) != L*B {
-			t.Fatal("no mask")
+		if err := d.Next(&batch); err != nil {
+			t.Fatal(err)
 		}
 		for i, r := range refs {
-			tr := r.NewTrial()
+			tr, _ := r.NewTrial(nil)
 			for tt := 0; tt < L; tt++ {
 				in := batch.Inputs[(tt*B+i)*3 : (tt*B+i+1)*3]
 				if tt < tr.T {
@@ -227,18 +158,90 @@ func TestDatasetTrialAligned(t *testing.T) {
 	if !padded {
 		t.Error("test meant to cover padding")
 	}
+	short, _ := NewTrialAlignedDataset(toyColumns(t, &toy{}), B, 5, 1)
+	if err := short.Next(&batch); err == nil || !strings.Contains(err.Error(), "seq_len = 5") {
+		t.Errorf("trial longer than seq_len: err = %v", err)
+	}
 	var stream Batch
-	ds, _ := NewDataset(cfg, B, L, 1)
+	ds, _ := NewDataset(toyColumns(t, &toy{}), B, L, 1)
 	ds.Next(&stream)
 	if stream.Mask != nil {
-		t.Error("stream mode must leave Mask nil")
+		t.Error("stream mode without weights must leave Mask nil")
+	}
+}
+
+// TestDatasetPeriodWeights: Mask carries the weight of the period each row
+// belongs to, in stream and aligned mode.
+func TestDatasetPeriodWeights(t *testing.T) {
+	w := map[string]float64{"decision": 5, "fixation": 0.5}
+	for _, aligned := range []bool{false, true} {
+		mk := NewDataset
+		if aligned {
+			mk = NewTrialAlignedDataset
+		}
+		d, err := mk(toyColumns(t, &toy{}), 2, 16, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetPeriodWeights(1, w); err != nil {
+			t.Fatal(err)
+		}
+		var b Batch
+		d.Next(&b)
+		for k, g := range b.Targets {
+			m := b.Mask[k]
+			switch {
+			case g != 0 && m != 5:
+				t.Fatalf("aligned %v: decision row %d weighs %v", aligned, k, m)
+			case g == 0 && m != 0.5 && m != 1 && m != 0:
+				t.Fatalf("aligned %v: row %d weighs %v", aligned, k, m)
+			}
+		}
+		if err := d.SetPeriodWeights(math.NaN(), nil); err == nil {
+			t.Error("NaN weight accepted")
+		}
+		if err := d.SetPeriodWeights(1, map[string]float64{"decision": -1}); err == nil || !strings.Contains(err.Error(), `"decision"`) {
+			t.Errorf("negative weight: %v", err)
+		}
+	}
+}
+
+func TestDatasetBoxTargets(t *testing.T) {
+	d, err := NewDataset(toyColumns(t, &toy{box: true}), 2, 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c0 = 1e5/(3+2)/2 = 10000; C = (1 + 500) * 20
+	if d.CacheLen() != 10020 {
+		t.Errorf("cache length %d, want 10020", d.CacheLen())
+	}
+	var b Batch
+	d.Next(&b)
+	if b.ActKind != Box || b.ActDim != 2 || len(b.Targets) != 0 || len(b.TargetVec) != 20*2*2 {
+		t.Fatalf("Box batch: kind %v dim %d, %d targets, %d vectors", b.ActKind, b.ActDim, len(b.Targets), len(b.TargetVec))
+	}
+	if b.TargetVec[0] != -1 {
+		t.Errorf("first target vector %v", b.TargetVec[:2])
 	}
 }
 
 func TestDatasetNextAllocs(t *testing.T) {
-	d, _ := NewDataset(tutorialConfig(), 16, 60, 0)
+	d, _ := NewDataset(toyColumns(t, &toy{}), 16, 60, 0)
 	b := NewBatch(16, 60, 3)
-	if n := testing.AllocsPerRun(100, func() { d.Next(b) }); n != 0 {
+	if n := testing.AllocsPerRun(200, func() { d.Next(b) }); n != 0 {
 		t.Errorf("Next allocates %v times per call", n)
+	}
+}
+
+func TestDatasetErrors(t *testing.T) {
+	if _, err := NewDataset(toyColumns(t, &toy{}), 0, 10, 0); err == nil || !strings.Contains(err.Error(), "batch_size = 0") {
+		t.Errorf("batch 0: %v", err)
+	}
+	if _, err := NewDataset(toyColumns(t, &toy{}), 2, -1, 0); err == nil || !strings.Contains(err.Error(), "seq_len = -1") {
+		t.Errorf("seq_len -1: %v", err)
+	}
+	mixed := func(i int, s Seed) (Task, error) { return newToyRules(t, &toy{box: i == 1}, s, nil), nil }
+	if _, err := NewDataset(mixed, 2, 10, 0); err == nil || !strings.Contains(err.Error(), "column 1") {
+		t.Errorf("mixed columns: %v", err)
 	}
 }

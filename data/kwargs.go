@@ -307,6 +307,7 @@ func (k *Kwargs) Floats(name string, def []float64, minLen int, cs ...Check) []f
 // the list are ints in the trial dict. defInt says the same of def.
 func (k *Kwargs) Numbers(name string, def []float64, defInt bool, minLen int, cs ...Check) ([]float64, bool) {
 	raw, given := k.raw[name]
+	given = given && !bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 	vals := k.Floats(name, def, minLen, cs...)
 	if !given || len(k.errs) > 0 && strings.HasPrefix(k.errs[len(k.errs)-1].Error(), name+":") {
 		return vals, defInt

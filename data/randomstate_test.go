@@ -2,8 +2,10 @@ package data
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -128,42 +130,96 @@ func TestRandomStateExponentialUniform(t *testing.T) {
 	}
 }
 
-func TestDeriveSeed(t *testing.T) {
-	seen := map[uint32]string{}
-	for _, p := range []string{"train-task", "weights", "network-noise", "test-task", "test-noise"} {
-		for s := int64(-2); s < 3; s++ {
-			for i := 0; i < 64; i++ {
-				v := DeriveSeed(s, p, i)
-				if v != DeriveSeed(s, p, i) {
-					t.Fatal("DeriveSeed not deterministic")
-				}
-				key := p
-				if prev, ok := seen[v]; ok {
-					t.Errorf("DeriveSeed collision: %s and (%d,%s,%d)", prev, s, key, i)
-				}
-				seen[v] = key
-			}
+// TestStreamSeedNumPy pins the first draws of stream keys against NumPy:
+// np.random.RandomState(np.array([lo, hi, purpose, index], dtype=np.uint32)).
+func TestStreamSeedNumPy(t *testing.T) {
+	for _, c := range []struct {
+		seed    int64
+		purpose Purpose
+		index   int
+		u32     [2]uint32
+		u, n    float64
+	}{
+		{0, TrainTask, 0, [2]uint32{3982776469, 2760388045}, 0.6854899012653844, 0.36589507213626493},
+		{0, TrainTask, 1, [2]uint32{3631409339, 3300874973}, 0.6199215133493964, 1.0740751957551287},
+		{42, Weights, 0, [2]uint32{3992609453, 242196328}, 0.11308495384700912, -1.7368329740084303},
+		{-1, TestNoise, 3, [2]uint32{2993774095, 1297884127}, 0.26634284255828766, 0.6011468577918303},
+		{282775345, TestTask, 0, [2]uint32{787959061, 3523610831}, 0.7807678923996157, 0.3112885919441821},
+	} {
+		r := StreamSeed(c.seed, c.purpose, c.index).NewRandomState()
+		if a, b := r.Uint32(), r.Uint32(); a != c.u32[0] || b != c.u32[1] {
+			t.Errorf("%d/%s/%d: first words %d %d, want %v", c.seed, c.purpose, c.index, a, b, c.u32)
+		}
+		if u, n := r.Float64(), r.Normal(); u != c.u || n != c.n {
+			t.Errorf("%d/%s/%d: draws %v %v, want %v %v", c.seed, c.purpose, c.index, u, n, c.u, c.n)
 		}
 	}
 }
 
-// TestDeriveSeedPinned pins values computed by an independent Python
-// implementation of the documented hash.
-func TestDeriveSeedPinned(t *testing.T) {
-	for _, c := range []struct {
-		seed    int64
-		purpose string
-		index   int
-		want    uint32
-	}{
-		{0, "train-task", 0, 2448818},
-		{0, "train-task", 1, 1625605369},
-		{42, "weights", 0, 3670780121},
-		{-1, "test-noise", 3, 3381208701},
-	} {
-		if got := DeriveSeed(c.seed, c.purpose, c.index); got != c.want {
-			t.Errorf("DeriveSeed(%d, %q, %d) = %d, want %d", c.seed, c.purpose, c.index, got, c.want)
+// TestStreamKeysDistinct: streams of different seeds, purposes or indices
+// have different keys and different first draws; the old 32-bit hash made
+// run seed 282775345's test stream equal a training column's (issue 8).
+func TestStreamKeysDistinct(t *testing.T) {
+	seen := map[[4]uint32]bool{}
+	first := map[[2]uint32]string{}
+	for _, s := range []int64{0, 1, -1, 282775345, 1 << 40} {
+		for _, p := range []Purpose{TrainTask, Weights, NetworkNoise, TestTask, TestNoise, Connectivity, FixedPoints} {
+			for i := 0; i < 64; i++ {
+				k := StreamKey(s, p, i)
+				if seen[k] {
+					t.Fatalf("key %v repeated", k)
+				}
+				seen[k] = true
+				r := KeySeed(k[:]...).NewRandomState()
+				w := [2]uint32{r.Uint32(), r.Uint32()}
+				name := fmt.Sprintf("%d/%s/%d", s, p, i)
+				if prev, ok := first[w]; ok {
+					t.Fatalf("streams %s and %s start alike", prev, name)
+				}
+				first[w] = name
+			}
 		}
+	}
+	if StreamKey(282775345, TestTask, 0) == StreamKey(282775345, TrainTask, 0) {
+		t.Fatal("test and training keys coincide")
+	}
+}
+
+// TestSeedForms: a one-word key is the integer seed, as NumPy squeezes it.
+func TestSeedForms(t *testing.T) {
+	a, b := KeySeed(7).NewRandomState(), IntSeed(7).NewRandomState()
+	if a.Uint32() != b.Uint32() {
+		t.Error("KeySeed(7) != IntSeed(7)")
+	}
+	if _, ok := KeySeed(7).Key(); ok {
+		t.Error("one-word key must be an integer seed")
+	}
+	if w, ok := KeySeed(1, 2).Key(); !ok || len(w) != 2 {
+		t.Error("Key() of a two-word key")
+	}
+	if IntSeed(3).String() != "RandomState(3)" || KeySeed(1, 2).String() != "RandomState([1 2])" {
+		t.Errorf("String: %s %s", IntSeed(3), KeySeed(1, 2))
+	}
+}
+
+// TestDrawsNumPy pins Permutation, ChoiceP, RandIntRange and choice without
+// replacement against np.random.RandomState(12): permutation(7),
+// choice(4, p=[.1,.2,.3,.4]) twice, randint(-5, 5), choice(arange(9), 3,
+// replace=False).
+func TestDrawsNumPy(t *testing.T) {
+	r := NewRandomState(12)
+	if got := r.Permutation(7); !slices.Equal(got, []int{4, 5, 0, 2, 1, 6, 3}) {
+		t.Errorf("Permutation(7) = %v", got)
+	}
+	p := []float64{0.1, 0.2, 0.3, 0.4}
+	if a, b := r.ChoiceP(p), r.ChoiceP(p); a != 3 || b != 3 {
+		t.Errorf("ChoiceP = %d %d, want 3 3", a, b)
+	}
+	if got := r.RandIntRange(-5, 5); got != 4 {
+		t.Errorf("RandIntRange(-5, 5) = %d, want 4", got)
+	}
+	if got := r.Permutation(9)[:3]; !slices.Equal(got, []int{7, 5, 4}) {
+		t.Errorf("choice(9, 3, replace=False) = %v, want [7 5 4]", got)
 	}
 }
 

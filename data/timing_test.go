@@ -72,38 +72,6 @@ func TestTimingSampleDistributions(t *testing.T) {
 	}
 }
 
-// TestScheduleZeroLength: the default delay (0 ms) is an empty period, and
-// indices follow the spec for the tutorial and default configs.
-func TestScheduleZeroLength(t *testing.T) {
-	for _, c := range []struct {
-		cfg  PDMConfig
-		T    int
-		rows [4][2]int
-	}{
-		{tutorialConfig(), 60, [4][2]int{{0, 5}, {5, 55}, {55, 55}, {55, 60}}},
-		{DefaultPDMConfig(), 22, [4][2]int{{0, 1}, {1, 21}, {21, 21}, {21, 22}}},
-	} {
-		e, err := NewPerceptualDecisionMaking(c.cfg, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := e.NewTrial()
-		if tr.T != c.T {
-			t.Errorf("dt %v: T = %d, want %d", c.cfg.Dt, tr.T, c.T)
-		}
-		for i, name := range []string{"fixation", "stimulus", "delay", "decision"} {
-			if s, e := tr.Rows(name); s != c.rows[i][0] || e != c.rows[i][1] {
-				t.Errorf("dt %v %s: rows [%d, %d), want %v", c.cfg.Dt, name, s, e, c.rows[i])
-			}
-		}
-		// the empty delay leaves the fixation cue and targets untouched
-		s, _ := tr.Rows("decision")
-		if tr.Ob[(s-1)*tr.ObsDim] != 1 || tr.Ob[s*tr.ObsDim] != 0 || tr.Gt[s-1] != 0 || tr.Gt[s] == 0 {
-			t.Errorf("dt %v: go cue / targets wrong around the decision onset", c.cfg.Dt)
-		}
-	}
-}
-
 func TestTimingJSON(t *testing.T) {
 	for _, c := range []struct {
 		in   string

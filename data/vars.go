@@ -71,7 +71,7 @@ func (v Var) appendJSON(dst []byte) []byte {
 	case IntVar:
 		return strconv.AppendInt(dst, int64(v.Num), 10)
 	case FloatVar:
-		return appendPyFloat(dst, v.Num)
+		return appendJSONFloat(dst, v.Num)
 	case BoolVar:
 		if v.Num != 0 {
 			return append(dst, "true"...)
@@ -88,7 +88,7 @@ func (v Var) appendJSON(dst []byte) []byte {
 		if v.Kind == IntsVar {
 			dst = strconv.AppendInt(dst, int64(x), 10)
 		} else {
-			dst = appendPyFloat(dst, x)
+			dst = appendJSONFloat(dst, x)
 		}
 	}
 	return append(dst, ']')
@@ -286,4 +286,13 @@ func (v Var) finite() bool {
 func BadTrialVar(name string, v *Vars, want string, args ...any) error {
 	x, _ := v.Get(name)
 	return fmt.Errorf("trial variable %s = %s: want %s", name, x.JSON(), fmt.Sprintf(want, args...))
+}
+
+// appendJSONFloat appends x as json.dumps writes a float (NaN and
+// Infinity included).
+func appendJSONFloat(dst []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return append(dst, pyFloat(x)...)
+	}
+	return appendPyFloat(dst, x)
 }
