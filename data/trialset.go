@@ -342,7 +342,7 @@ func (s *TrialSet) WriteNPZ(path string) error {
 	members = append(members,
 		member{"trials_json", js}, member{"seed", int64(s.Seed)},
 		member{"dt", s.Task.Dt()}, member{"kwargs", append([]uint8(nil), kw...)})
-	return writeFileAtomic(path, func(f io.Writer) error {
+	return WriteFileAtomic(path, func(f io.Writer) error {
 		zw := npz.NewWriter(f)
 		for _, m := range members {
 			if err := zw.Write(m.name+".npy", m.v); err != nil {
@@ -353,9 +353,9 @@ func (s *TrialSet) WriteNPZ(path string) error {
 	})
 }
 
-// writeFileAtomic writes path via a temporary file in the same directory that
-// is fsynced and renamed over path, so readers never see a partial file.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+// WriteFileAtomic writes path via a temporary file in the same directory
+// that is fsynced and renamed over path, so readers never see a partial file.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %q: %w", path, err)

@@ -9,63 +9,45 @@ import (
 	"testing"
 )
 
-const golden = "../../data/testdata/pdm_tutorial_seed0.json"
+const golden = "../../data/tasks/testdata/golden/PerceptualDecisionMaking_seed0.json"
 
-// keysOf returns the JSON object's keys in order.
-func keysOf(t *testing.T, b []byte) []string {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		t.Fatalf("not a JSON object: %v", err)
-	}
-	var keys []string
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, k.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return keys
-}
-
-func TestTaskMatchesGoldenLayout(t *testing.T) {
+// TestTaskMatchesGolden: with NeuroGym's golden file's kwargs, seed, number
+// of trials and name, the output is that file byte for byte.
+func TestTaskMatchesGolden(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The brief's command line (compact kwargs, no name): same structure.
 	var out, errb bytes.Buffer
-	args := []string{"-seed", "0", "-n", "5", "-kwargs", `{"dt":20,"timing":{"stimulus":1000},"sigma":0.3}`}
+	args := []string{"-task", "PerceptualDecisionMaking-v0", "-seed", "0", "-n", "4", "-kwargs", "{}", "-name", "PerceptualDecisionMaking_seed0"}
 	if err := run(args, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	gotKeys, wantKeys := keysOf(t, out.Bytes()), keysOf(t, want)
-	if strings.Join(gotKeys, ",") != strings.Join(wantKeys[1:], ",") || wantKeys[0] != "name" {
-		t.Errorf("top-level keys %v, want %v without name", gotKeys, wantKeys)
+	if got := bytes.TrimSuffix(out.Bytes(), []byte("\n")); !bytes.Equal(got, bytes.TrimSpace(want)) {
+		t.Errorf("output is not byte-identical to %s", golden)
 	}
-	var g, w map[string]any
-	json.Unmarshal(out.Bytes(), &g)
-	json.Unmarshal(want, &w)
-	delete(w, "name")
-	gb, _ := json.Marshal(g)
-	wb, _ := json.Marshal(w)
-	if !bytes.Equal(gb, wb) {
-		t.Error("output content differs from the golden file")
+	var v map[string]json.RawMessage
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Fatal(err)
 	}
-	// With the golden's name, the output is the golden file byte for byte.
+}
+
+func TestTaskListAndDescribe(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"-list"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "PerceptualDecisionMaking-v0") || !strings.Contains(out.String(), "inputs") {
+		t.Errorf("-list: %s", out.String())
+	}
 	out.Reset()
-	args = append(args, "-name", "tutorial_seed0")
-	args[5] = `{"dt": 20, "timing": {"stimulus": 1000}, "sigma": 0.3}`
-	if err := run(args, &out, &errb); err != nil {
+	if err := run([]string{"-describe", "PerceptualDecisionMaking-v0"}, &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	if got := bytes.TrimSuffix(out.Bytes(), []byte("\n")); !bytes.Equal(got, want) {
-		t.Error("output with -name tutorial_seed0 is not byte-identical to the golden file")
+	for _, s := range []string{"keywords", "dim_ring", "timing", `"choice": "range(1, 3)"`} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("-describe lacks %q: %s", s, out.String())
+		}
 	}
 }
 
@@ -103,7 +85,10 @@ func TestTaskBadFlags(t *testing.T) {
 		{[]string{"-n", "-2"}, "-n"},
 		{[]string{"-kwargs", `{"dt": 20`}, "kwargs: malformed JSON"},
 		{[]string{"-kwargs", `{"dt": -1}`}, "dt"},
-		{[]string{"-kwargs", `{"foo": 1}`}, `unknown key "foo"`},
+		{[]string{"-kwargs", `{"foo": 1}`}, `unknown keyword "foo"`},
+		{[]string{"-task", "GoNoGo"}, `no task with id "GoNoGo"`},
+		{[]string{"-describe", "Nope-v0"}, `no task with id "Nope-v0"`},
+		{[]string{"-kwargs", `{"cohs": [1e70]}`}, "cohs"},
 		{[]string{"-kwargs-file", filepath.Join(dir, "missing.json")}, "-kwargs-file"},
 		{[]string{"-kwargs", "{}", "-kwargs-file", "x"}, "at most one"},
 		{[]string{"-bogus"}, "bogus"},
