@@ -3,31 +3,65 @@ package analyze
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
-// Accuracy is the choice accuracy of a test: overall and per coherence.
+// Accuracy summarises a test: the tutorial's choice accuracy and
+// NeuroGym's performance, overall and for every value of each condition
+// variable the task declares.
 type Accuracy struct {
-	// N is the number of trials and Correct the number answered correctly.
+	// N is the number of trials and Correct the number answered correctly by
+	// the tutorial's rule (choice at the last step = target there).
+	// HasChoice is false for a Box action space, where no choice exists and
+	// Correct is 0.
 	N, Correct int
-	// PerCoherence holds one entry per distinct coherence, in increasing
-	// order of coherence.
-	PerCoherence []CohAccuracy
-	// NoResponse counts trials whose choice was 0 (still fixating at the
-	// last step); they count as errors.
+	HasChoice  bool
+	// NoResponse counts trials whose choice was action 0 (still fixating
+	// at the last step); they count as errors.
 	NoResponse int
+	// Performance is the mean NeuroGym performance (NaN if not computed).
+	Performance float64
+	// ByCondition holds one table per condition variable, in the task's
+	// order (the trial's task first, for a schedule).
+	ByCondition []Condition
 }
 
-// CohAccuracy is the accuracy on the trials of one coherence.
-type CohAccuracy struct {
-	Coh        float64 // percent
-	N, Correct int
+// Condition is the accuracy for each value of one trial variable.
+type Condition struct {
+	Var    string
+	Levels []Level
 }
 
-// Percent returns 100 * Correct / N, or NaN when N is 0.
-func (c CohAccuracy) Percent() float64 { return percent(c.Correct, c.N) }
+// Level is the accuracy on the trials whose variable has one value.
+type Level struct {
+	// Value is the variable's value as JSON (e.g. "6.4", "1", "\"match\"");
+	// X its number, NaN for strings and lists.
+	Value string
+	X     float64
+	N     int
+	// Correct counts tutorial-rule correct trials; PerfSum sums
+	// performance over the trials where it is known (PerfN of them).
+	Correct int
+	PerfSum float64
+	PerfN   int
+}
+
+// Percent returns the tutorial-rule accuracy in percent (NaN when N is 0).
+func (l Level) Percent() float64 { return percent(l.Correct, l.N) }
+
+// Performance returns the mean NeuroGym performance (NaN when unknown).
+func (l Level) Performance() float64 {
+	if l.PerfN == 0 {
+		return math.NaN()
+	}
+	return l.PerfSum / float64(l.PerfN)
+}
 
 // Percent returns the overall accuracy in percent, or NaN when N is 0.
 func (a Accuracy) Percent() float64 { return percent(a.Correct, a.N) }
@@ -39,46 +73,132 @@ func percent(k, n int) float64 {
 	return 100 * float64(k) / float64(n)
 }
 
-// Accuracy counts correct choices overall and per coherence from the
-// Choice and Correct fields (call Decide first). It returns Validate's
+// conditionVars returns the variables to group by: "task" for a schedule,
+// then the task's declared conditions.
+func (a *Activity) conditionVars() []string {
+	var vars []string
+	if len(a.Task.Tasks) > 0 {
+		vars = append(vars, "task")
+	}
+	return append(vars, a.Task.Info.Conditions...)
+}
+
+// conditionValue returns trial n's value of variable name ("task" is the
+// trial's task in a schedule), and ok == false if the trial lacks it.
+func (a *Activity) conditionValue(name string, n int) (data.Var, bool) {
+	if name == "task" && len(a.Task.Tasks) > 0 {
+		return data.Var{Name: "task", Kind: data.StringVar, Str: a.Task.Tasks[a.TaskIndex[n]], Num: float64(a.TaskIndex[n])}, true
+	}
+	return a.Vars[n].Get(name)
+}
+
+// Accuracy counts correct choices and averages performance overall and per
+// condition value (call Decide, and Score for performance, first). Levels
+// are sorted by number, then by their JSON text. It returns Validate's
 // error, if any.
 func (a *Activity) Accuracy() (Accuracy, error) {
 	if err := a.Validate(); err != nil {
 		return Accuracy{}, err
 	}
-	acc := Accuracy{N: a.N}
-	byCoh := map[float64]*CohAccuracy{}
+	acc := Accuracy{N: a.N, HasChoice: a.ActKind == data.Discrete}
+	var perfSum float64
+	perfN := 0
 	for n := 0; n < a.N; n++ {
-		c := byCoh[a.Coh[n]]
-		if c == nil {
-			c = &CohAccuracy{Coh: a.Coh[n]}
-			byCoh[a.Coh[n]] = c
-		}
-		c.N++
 		if a.Correct[n] {
-			c.Correct++
 			acc.Correct++
 		}
-		if a.Choice[n] == 0 {
+		if acc.HasChoice && a.Choice[n] == 0 {
 			acc.NoResponse++
 		}
+		if p := a.Performance[n]; !math.IsNaN(p) {
+			perfSum += p
+			perfN++
+		}
 	}
-	for _, c := range byCoh {
-		acc.PerCoherence = append(acc.PerCoherence, *c)
+	acc.Performance = math.NaN()
+	if perfN > 0 {
+		acc.Performance = perfSum / float64(perfN)
 	}
-	sort.Slice(acc.PerCoherence, func(i, j int) bool { return acc.PerCoherence[i].Coh < acc.PerCoherence[j].Coh })
+	for _, name := range a.conditionVars() {
+		levels := map[string]*Level{}
+		for n := 0; n < a.N; n++ {
+			v, ok := a.conditionValue(name, n)
+			if !ok {
+				continue
+			}
+			key := v.JSON()
+			if v.Kind == data.StringVar && name == "task" {
+				key = v.Str
+			}
+			l := levels[key]
+			if l == nil {
+				l = &Level{Value: key, X: math.NaN()}
+				if v.IsScalar() {
+					l.X = v.Num
+				} else if name == "task" {
+					l.X = v.Num
+				}
+				levels[key] = l
+			}
+			l.N++
+			if a.Correct[n] {
+				l.Correct++
+			}
+			if p := a.Performance[n]; !math.IsNaN(p) {
+				l.PerfSum += p
+				l.PerfN++
+			}
+		}
+		if len(levels) == 0 {
+			continue
+		}
+		c := Condition{Var: name}
+		for _, l := range levels {
+			c.Levels = append(c.Levels, *l)
+		}
+		sort.Slice(c.Levels, func(i, j int) bool {
+			x, y := c.Levels[i], c.Levels[j]
+			if x.X != y.X && !math.IsNaN(x.X) && !math.IsNaN(y.X) {
+				return x.X < y.X
+			}
+			return x.Value < y.Value
+		})
+		acc.ByCondition = append(acc.ByCondition, c)
+	}
 	return acc, nil
 }
 
-// WriteTable writes a human-readable table of the accuracy per coherence
-// and overall to w.
+// WriteTable writes human-readable tables to w: for each condition, the
+// trials, correct choices, accuracy and performance of each value, and the
+// overall line.
 func (a Accuracy) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "coherence (%%)\ttrials\tcorrect\taccuracy (%%)\t\n")
-	for _, c := range a.PerCoherence {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t\n", formatCoh(c.Coh), c.N, c.Correct, c.Percent())
+	row := func(label string, n, correct int, perf float64) {
+		if a.HasChoice {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%s\t\n", label, n, correct, percent(correct, n), formatPerf(perf))
+		} else {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t\n", label, n, formatPerf(perf))
+		}
 	}
-	fmt.Fprintf(tw, "all\t%d\t%d\t%.1f\t\n", a.N, a.Correct, a.Percent())
+	head := func(name string) {
+		if a.HasChoice {
+			fmt.Fprintf(tw, "%s\ttrials\tcorrect\taccuracy (%%)\tperformance\t\n", name)
+		} else {
+			fmt.Fprintf(tw, "%s\ttrials\tperformance\t\n", name)
+		}
+	}
+	for _, c := range a.ByCondition {
+		head(c.Var)
+		for _, l := range c.Levels {
+			row(l.Value, l.N, l.Correct, l.Performance())
+		}
+		row("all", a.N, a.Correct, a.Performance)
+		fmt.Fprintln(tw)
+	}
+	if len(a.ByCondition) == 0 {
+		head("")
+		row("all", a.N, a.Correct, a.Performance)
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -89,6 +209,31 @@ func (a Accuracy) WriteTable(w io.Writer) error {
 	return nil
 }
 
-// formatCoh formats a coherence in percent with the fewest digits that
-// round-trip, e.g. "6.4", "0", "51.2".
-func formatCoh(c float64) string { return strconv.FormatFloat(c, 'f', -1, 64) }
+func formatPerf(p float64) string {
+	if math.IsNaN(p) {
+		return "-"
+	}
+	return strconv.FormatFloat(p, 'f', 3, 64)
+}
+
+// formatNum formats a number with the fewest digits that round-trip, e.g.
+// "6.4", "0", "51.2".
+func formatNum(c float64) string { return strconv.FormatFloat(c, 'f', -1, 64) }
+
+// shortVars formats a trial's variables for a title: scalars only, floats
+// with at most 4 significant digits, at most n of them.
+func shortVars(v *data.Vars, n int) string {
+	var parts []string
+	for _, x := range v.All() {
+		if len(parts) == n {
+			break
+		}
+		switch x.Kind {
+		case data.IntVar, data.BoolVar, data.StringVar:
+			parts = append(parts, x.Name+" "+strings.Trim(x.JSON(), `"`))
+		case data.FloatVar:
+			parts = append(parts, x.Name+" "+strconv.FormatFloat(x.Num, 'g', 4, 64))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

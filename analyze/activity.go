@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
-// Activity is the record of a network tested on N trials.
+// Activity is the record of a network tested on N trials of a task.
 //
 // Trials may differ in length. Every per-step array is laid out trial-major
 // with T = the longest trial's number of steps, and trial n's steps
@@ -16,12 +19,12 @@ import (
 // causal, the padding never influences a trial's real steps.
 //
 // All per-step arrays are row-major: Inputs (N, T, I), Hidden (N, T, H),
-// Outputs (N, T, O) and Target (N, T), so that element (n, t, k) of Hidden is
-// Hidden[(n*T+t)*H+k].
+// Outputs (N, T, O) and Target (N, T) or TargetVec (N, T, O), so that
+// element (n, t, k) of Hidden is Hidden[(n*T+t)*H+k].
 type Activity struct {
 	// N, T, I, H and O are the number of trials, the padded number of steps,
-	// and the input, hidden and output sizes. O is the number of actions,
-	// 1 + dim_ring; I is the observation size, 1 + dim_ring.
+	// and the input, hidden and output sizes (the task's observation size
+	// and number of actions, or action vector length).
 	N, T, I, H, O int
 
 	// Dt is the step length in ms.
@@ -30,33 +33,91 @@ type Activity struct {
 	// Steps holds each trial's number of steps (N), 1 <= Steps[n] <= T.
 	Steps []int
 
-	// Inputs are the observations (N, T, I): fixation cue then one stimulus
-	// channel per ring location.
+	// Inputs are the observations (N, T, I).
 	Inputs []float32
 	// Hidden are the hidden states after each step (N, T, H).
 	Hidden []float32
-	// Outputs are the output logits (N, T, O).
+	// Outputs are the output logits, or output vectors for a Box action
+	// space (N, T, O).
 	Outputs []float32
-	// Target is the desired action at each step (N, T): 0 = fixate,
-	// g+1 = choose ring location g in the decision period.
-	Target []int32
 
-	// GroundTruth is each trial's correct ring location, 0-based (N).
-	GroundTruth []int
-	// Coh is each trial's coherence in percent (N).
-	Coh []float64
+	// ActKind is the task's action space: Discrete (Target holds the
+	// desired action per step, (N, T)) or Box (TargetVec holds the desired
+	// output vector, (N, T, O)).
+	ActKind   data.SpaceKind
+	Target    []int32
+	TargetVec []float32
+
+	// Vars are the trials' variables (NeuroGym's trial dicts), TaskIndex the
+	// task of each trial within a schedule (0 for one task) and Periods
+	// each trial's periods (all N long).
+	Vars      []data.Vars
+	TaskIndex []int
+	Periods   [][]data.Period
+
+	// Task describes the task for labels and condition analysis.
+	Task TaskLabels
 
 	// Choice is the action with the largest output at the trial's last step
 	// (N); ties go to the lowest index. Correct reports whether Choice equals
-	// the target at that step (N). Both are filled by Decide.
+	// the target at that step (N). Both are filled by Decide, for Discrete
+	// action spaces (the tutorial's rule).
 	Choice  []int
 	Correct []bool
+	// Performance is NeuroGym's performance of each trial (N): the
+	// network's per-step actions (argmax, or the output vector for a Box)
+	// fed through the task's step rule (data.Task.Replay); NaN where it
+	// was not computed.
+	Performance []float64
+}
+
+// TaskLabels names what an Activity's numbers mean.
+type TaskLabels struct {
+	// ID is the task id (or schedule name); Tasks the scheduled task ids.
+	ID    string
+	Tasks []string
+	// Info is the task's description (conditions, evidence).
+	Info data.TaskInfo
+	// ObNames (I) and ActNames (O) label the inputs and outputs.
+	ObNames, ActNames []string
+}
+
+// LabelsOf returns the labels of task: channel names of its spaces (see
+// data.Space.Label), its info and, for a schedule, its tasks.
+func LabelsOf(task data.Task) TaskLabels {
+	l := TaskLabels{ID: task.ID(), Info: task.Info()}
+	ob, act := task.ObSpace(), task.ActSpace()
+	env0 := task.Envs()[0].ObSpace()
+	for i := 0; i < ob.Dim; i++ {
+		switch {
+		case len(ob.Names) > 0:
+			l.ObNames = append(l.ObNames, ob.Label(i))
+		case i < env0.Dim:
+			l.ObNames = append(l.ObNames, env0.Label(i))
+		default:
+			l.ObNames = append(l.ObNames, "rule "+task.Envs()[i-env0.Dim].ID())
+		}
+	}
+	for i := 0; i < act.Dim; i++ {
+		name := act.Label(i)
+		if act.Kind == data.Discrete && len(act.Names) == 0 {
+			name = choiceName(i)
+		}
+		l.ActNames = append(l.ActNames, name)
+	}
+	if _, ok := task.(*data.Schedule); ok {
+		for _, e := range task.Envs() {
+			l.Tasks = append(l.Tasks, e.ID())
+		}
+	}
+	return l
 }
 
 // NewActivity returns an Activity with all arrays allocated for n trials of
-// at most t steps with input, hidden and output sizes i, h and o. Steps is
-// set to t for every trial. It returns an error if any size is not positive.
-func NewActivity(n, t, i, h, o int) (*Activity, error) {
+// at most t steps with input, hidden and output sizes i, h and o and the
+// given action space kind. Steps is set to t for every trial and
+// Performance to NaN. It returns an error if any size is not positive.
+func NewActivity(n, t, i, h, o int, act data.SpaceKind) (*Activity, error) {
 	for _, d := range []struct {
 		name string
 		v    int
@@ -66,27 +127,33 @@ func NewActivity(n, t, i, h, o int) (*Activity, error) {
 		}
 	}
 	a := &Activity{
-		N: n, T: t, I: i, H: h, O: o,
+		N: n, T: t, I: i, H: h, O: o, ActKind: act,
 		Steps:       make([]int, n),
 		Inputs:      make([]float32, n*t*i),
 		Hidden:      make([]float32, n*t*h),
 		Outputs:     make([]float32, n*t*o),
-		Target:      make([]int32, n*t),
-		GroundTruth: make([]int, n),
-		Coh:         make([]float64, n),
+		Vars:        make([]data.Vars, n),
+		TaskIndex:   make([]int, n),
+		Periods:     make([][]data.Period, n),
 		Choice:      make([]int, n),
 		Correct:     make([]bool, n),
+		Performance: make([]float64, n),
+	}
+	if act == data.Box {
+		a.TargetVec = make([]float32, n*t*o)
+	} else {
+		a.Target = make([]int32, n*t)
 	}
 	for k := range a.Steps {
 		a.Steps[k] = t
+		a.Performance[k] = math.NaN()
 	}
 	return a, nil
 }
 
 // Validate checks that the sizes are positive, every array has the length
-// its shape implies, Steps lie in [1, T], targets and ground truths are valid
-// action and ring indices, coherences are finite and non-negative, and Dt is
-// positive. It returns an error naming the first bad field.
+// its shape implies, Steps lie in [1, T], targets are valid actions, and Dt
+// is positive. It returns an error naming the first bad field.
 func (a *Activity) Validate() error {
 	if a == nil {
 		return errors.New("analyze: nil Activity")
@@ -102,8 +169,10 @@ func (a *Activity) Validate() error {
 	if !(a.Dt > 0) || math.IsInf(a.Dt, 0) {
 		return fmt.Errorf("analyze: Activity.Dt = %v ms, want a finite value > 0", a.Dt)
 	}
-	if a.O < 2 {
-		return fmt.Errorf("analyze: Activity.O = %d, want >= 2 (fixate plus at least one choice)", a.O)
+	box := a.ActKind == data.Box
+	tgt, tvec := a.N*a.T, 0
+	if box {
+		tgt, tvec = 0, a.N*a.T*a.O
 	}
 	lens := []struct {
 		name      string
@@ -113,11 +182,14 @@ func (a *Activity) Validate() error {
 		{"Inputs", len(a.Inputs), a.N * a.T * a.I},
 		{"Hidden", len(a.Hidden), a.N * a.T * a.H},
 		{"Outputs", len(a.Outputs), a.N * a.T * a.O},
-		{"Target", len(a.Target), a.N * a.T},
-		{"GroundTruth", len(a.GroundTruth), a.N},
-		{"Coh", len(a.Coh), a.N},
+		{"Target", len(a.Target), tgt},
+		{"TargetVec", len(a.TargetVec), tvec},
+		{"Vars", len(a.Vars), a.N},
+		{"TaskIndex", len(a.TaskIndex), a.N},
+		{"Periods", len(a.Periods), a.N},
 		{"Choice", len(a.Choice), a.N},
 		{"Correct", len(a.Correct), a.N},
+		{"Performance", len(a.Performance), a.N},
 	}
 	for _, l := range lens {
 		if l.got != l.want {
@@ -129,16 +201,6 @@ func (a *Activity) Validate() error {
 			return fmt.Errorf("analyze: Activity.Steps[%d] = %d, want in [1, %d]", n, s, a.T)
 		}
 	}
-	for n, g := range a.GroundTruth {
-		if g < 0 || g >= a.O-1 {
-			return fmt.Errorf("analyze: Activity.GroundTruth[%d] = %d, want in [0, %d]", n, g, a.O-2)
-		}
-	}
-	for n, c := range a.Coh {
-		if !(c >= 0) || math.IsInf(c, 0) {
-			return fmt.Errorf("analyze: Activity.Coh[%d] = %v, want a finite coherence >= 0 (percent)", n, c)
-		}
-	}
 	for k, g := range a.Target {
 		if g < 0 || int(g) >= a.O {
 			return fmt.Errorf("analyze: Activity.Target[%d] = %d (trial %d, step %d), want an action in [0, %d]", k, g, k/a.T, k%a.T, a.O-1)
@@ -147,37 +209,56 @@ func (a *Activity) Validate() error {
 	return nil
 }
 
-// Decide fills Choice and Correct from Outputs and Target: the choice is
-// the action with the largest output at each trial's last step, Steps[n]-1
-// (ties go to the lowest action index), and the trial is correct when that
-// choice equals the target there. It returns Validate's error, if any.
+// Decide fills Choice and Correct from Outputs and Target (the tutorial's
+// rule): the choice is the action with the largest output at each trial's
+// last step, Steps[n]-1 (ties go to the lowest action index), and the trial
+// is correct when that choice equals the target there. For a Box action
+// space there is no choice: Choice is -1 and Correct false. It returns
+// Validate's error, if any.
 func (a *Activity) Decide() error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
 	for n := 0; n < a.N; n++ {
-		last := n*a.T + a.Steps[n] - 1
-		out := a.Outputs[last*a.O : (last+1)*a.O]
-		best := 0
-		for k, v := range out {
-			if v > out[best] {
-				best = k
-			}
+		if a.ActKind == data.Box {
+			a.Choice[n], a.Correct[n] = -1, false
+			continue
 		}
+		last := n*a.T + a.Steps[n] - 1
+		best := argmax32(a.Outputs[last*a.O : (last+1)*a.O])
 		a.Choice[n] = best
 		a.Correct[n] = best == int(a.Target[last])
 	}
 	return nil
 }
 
+func argmax32(out []float32) int {
+	best := 0
+	for k, v := range out {
+		if v > out[best] {
+			best = k
+		}
+	}
+	return best
+}
+
 // DecisionSteps returns the first and one-past-last step of trial n's
-// decision period, the steps whose target is not fixation. It returns
-// ok == false if the trial has no such step. It panics if n is out of range.
+// response, the steps whose target differs from the target of the first
+// step (the fixation action, or a Box task's resting vector). It returns
+// ok == false if the trial has no such step. It panics if n is out of
+// range.
 func (a *Activity) DecisionSteps(n int) (start, end int, ok bool) {
-	tg := a.Target[n*a.T : n*a.T+a.Steps[n]]
 	start = -1
-	for t, g := range tg {
-		if g != 0 {
+	differs := func(t int) bool {
+		if a.ActKind == data.Box {
+			r0 := a.TargetVec[(n*a.T)*a.O : (n*a.T+1)*a.O]
+			rt := a.TargetVec[(n*a.T+t)*a.O : (n*a.T+t+1)*a.O]
+			return !slices.Equal(r0, rt)
+		}
+		return a.Target[n*a.T+t] != a.Target[n*a.T]
+	}
+	for t := 0; t < a.Steps[n]; t++ {
+		if differs(t) {
 			if start < 0 {
 				start = t
 			}
@@ -185,6 +266,16 @@ func (a *Activity) DecisionSteps(n int) (start, end int, ok bool) {
 		}
 	}
 	return start, end, start >= 0
+}
+
+// Evidence returns trial n's signed evidence (the task's Evidence), and
+// ok == false if the task defines none.
+func (a *Activity) Evidence(n int) (float64, bool) {
+	ev := a.Task.Info.Evidence
+	if ev == nil || ev.Value == nil {
+		return 0, false
+	}
+	return ev.Value(&a.Vars[n]), true
 }
 
 // HiddenMatrix returns the hidden states of all real steps of all trials as

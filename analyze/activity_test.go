@@ -4,7 +4,28 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/tasks"
 )
+
+// pdmLabels returns the labels of PerceptualDecisionMaking-v0 with its
+// defaults (conditions coh and ground_truth, signed-coherence evidence).
+func pdmLabels(t testing.TB) TaskLabels {
+	t.Helper()
+	task, err := tasks.Make("PerceptualDecisionMaking-v0", nil, data.IntSeed(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return LabelsOf(task)
+}
+
+// setTrial sets trial n's PerceptualDecisionMaking variables.
+func setTrial(a *Activity, n, g int, coh float64) {
+	a.Vars[n].Reset()
+	a.Vars[n].SetInt("ground_truth", g)
+	a.Vars[n].SetFloat("coh", coh)
+}
 
 // handActivity builds 6 two-choice trials of 3 steps (decision at the last
 // step) whose last-step outputs make the choices known by hand.
@@ -18,17 +39,17 @@ import (
 //	5      0   51.2  [1, 1, 1]            0       no (tie -> lowest index)
 func handActivity(t *testing.T) *Activity {
 	t.Helper()
-	a, err := NewActivity(6, 3, 3, 2, 3)
+	a, err := NewActivity(6, 3, 3, 2, 3, data.Discrete)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Dt = 100
+	a.Task = pdmLabels(t)
 	gts := []int{0, 1, 0, 1, 1, 0}
 	cohs := []float64{0, 0, 6.4, 6.4, 51.2, 51.2}
 	logits := [][3]float32{{0, 2, 1}, {0, 2, 1}, {3, 1, 2}, {0, 1, 5}, {0, -1, 4}, {1, 1, 1}}
 	for n := range 6 {
-		a.GroundTruth[n] = gts[n]
-		a.Coh[n] = cohs[n]
+		setTrial(a, n, gts[n], cohs[n])
 		a.Target[n*3+2] = int32(gts[n] + 1)
 		copy(a.Outputs[(n*3+2)*3:], logits[n][:])
 		// Earlier steps favour fixation strongly; they must not matter.
@@ -57,14 +78,21 @@ func TestDecideAndAccuracyHandChecked(t *testing.T) {
 	if acc.N != 6 || acc.Correct != 3 || acc.NoResponse != 2 || acc.Percent() != 50 {
 		t.Errorf("overall = %+v (%.1f%%), want N 6, Correct 3, NoResponse 2, 50%%", acc, acc.Percent())
 	}
-	want := []CohAccuracy{{0, 2, 1}, {6.4, 2, 1}, {51.2, 2, 1}}
-	if len(acc.PerCoherence) != len(want) {
-		t.Fatalf("per coherence = %+v, want %+v", acc.PerCoherence, want)
+	if len(acc.ByCondition) != 2 || acc.ByCondition[0].Var != "coh" || acc.ByCondition[1].Var != "ground_truth" {
+		t.Fatalf("conditions = %+v, want coh then ground_truth", acc.ByCondition)
+	}
+	want := []Level{{"0.0", 0, 2, 1, 0, 0}, {"6.4", 6.4, 2, 1, 0, 0}, {"51.2", 51.2, 2, 1, 0, 0}}
+	if got := acc.ByCondition[0].Levels; len(got) != len(want) {
+		t.Fatalf("per coherence = %+v, want %+v", got, want)
 	}
 	for i, w := range want {
-		if acc.PerCoherence[i] != w {
-			t.Errorf("per coherence[%d] = %+v, want %+v", i, acc.PerCoherence[i], w)
+		if got := acc.ByCondition[0].Levels[i]; got != w {
+			t.Errorf("per coherence[%d] = %+v, want %+v", i, got, w)
 		}
+	}
+	gt := acc.ByCondition[1].Levels
+	if len(gt) != 2 || gt[0].N != 3 || gt[0].Correct != 1 || gt[1].N != 3 || gt[1].Correct != 2 {
+		t.Errorf("per ground truth = %+v", gt)
 	}
 	var buf bytes.Buffer
 	if err := acc.WriteTable(&buf); err != nil {
@@ -78,7 +106,7 @@ func TestDecideAndAccuracyHandChecked(t *testing.T) {
 }
 
 func TestDecideUsesEachTrialsLastStep(t *testing.T) {
-	a, err := NewActivity(2, 4, 3, 1, 3)
+	a, err := NewActivity(2, 4, 3, 1, 3, data.Discrete)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +117,6 @@ func TestDecideUsesEachTrialsLastStep(t *testing.T) {
 	copy(a.Outputs[1*3:], []float32{0, 5, 0})
 	copy(a.Outputs[3*3:], []float32{0, 0, 9})
 	// Trial 1 ends at step 3 and chooses 2.
-	a.GroundTruth[1] = 1
 	a.Target[4+3] = 2
 	copy(a.Outputs[(4+3)*3:], []float32{0, 0, 1})
 	if err := a.Decide(); err != nil {
@@ -112,8 +139,9 @@ func TestValidateErrors(t *testing.T) {
 		{"dt", func(a *Activity) { a.Dt = 0 }, "Dt"},
 		{"hidden length", func(a *Activity) { a.Hidden = a.Hidden[1:] }, "len(Activity.Hidden)"},
 		{"steps", func(a *Activity) { a.Steps[2] = 4 }, "Steps[2]"},
-		{"ground truth", func(a *Activity) { a.GroundTruth[1] = 2 }, "GroundTruth[1]"},
-		{"coherence", func(a *Activity) { a.Coh[0] = -1 }, "Coh[0]"},
+		{"vars", func(a *Activity) { a.Vars = a.Vars[:2] }, "len(Activity.Vars)"},
+		{"performance", func(a *Activity) { a.Performance = nil }, "len(Activity.Performance)"},
+		{"box targets", func(a *Activity) { a.ActKind = data.Box }, "len(Activity.Target)"},
 		{"target", func(a *Activity) { a.Target[5] = 3 }, "Target[5]"},
 		{"N", func(a *Activity) { a.N = 0 }, "Activity.N"},
 	}
@@ -128,7 +156,7 @@ func TestValidateErrors(t *testing.T) {
 			t.Errorf("%s: Accuracy accepted a bad Activity", c.name)
 		}
 	}
-	if _, err := NewActivity(1, 0, 3, 2, 3); err == nil || !strings.Contains(err.Error(), "steps") {
+	if _, err := NewActivity(1, 0, 3, 2, 3, data.Discrete); err == nil || !strings.Contains(err.Error(), "steps") {
 		t.Errorf("NewActivity with 0 steps: err = %v", err)
 	}
 }

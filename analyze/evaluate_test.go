@@ -6,18 +6,25 @@ import (
 	"testing"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/tasks"
 	"github.com/taskrnn/taskrnn/model"
 	"gorgonia.org/tensor"
 )
 
+const tutorialKwargs = `{"dt": 20, "timing": {"stimulus": 1000}, "sigma": 0.3}`
+
 // tutorialConfigs returns the tutorial's task (dt 20 ms, stimulus 1000 ms,
-// sigma 0.3) and a 64-unit ReLU network for it.
-func tutorialConfigs() (model.Config, data.PDMConfig) {
-	tc := data.DefaultPDMConfig()
-	tc.Dt = 20
-	tc.Timing.Stimulus = data.Constant(1000)
-	tc.Sigma = 0.3
-	mc := model.Config{NInput: tc.ObsDim(), NHidden: 64, NOutput: tc.ActDim(),
+// sigma 0.3), with kwargs overriding, and a 64-unit ReLU network for it.
+func tutorialConfigs(t testing.TB, kwargs string) (model.Config, data.Task) {
+	t.Helper()
+	if kwargs == "" {
+		kwargs = tutorialKwargs
+	}
+	tc, err := tasks.Make("PerceptualDecisionMaking-v0", []byte(kwargs), data.IntSeed(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := model.Config{NInput: tc.ObSpace().Dim, NHidden: 64, NOutput: tc.ActSpace().Dim,
 		Dt: 20, Tau: 100, NetworkNoise: 0.1, Activation: model.ReLU}
 	return mc, tc
 }
@@ -59,19 +66,17 @@ func referenceForward(cfg model.Config, w *model.Weights, ob []float32, steps, n
 
 // checkAgainstReference recomputes every trial of a independently (same
 // trial stream, same noise stream) and compares.
-func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.Weights, tc data.PDMConfig, seed int64) {
+func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.Weights, kwargs string, seed int64) {
 	t.Helper()
-	env, err := data.NewPerceptualDecisionMaking(tc, data.DeriveSeed(seed, "test-task", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, env := tutorialConfigs(t, kwargs)
+	env.Seed(data.IntSeed(data.DeriveSeed(seed, "test-task", 0)))
 	noise := make([]float32, a.T*a.N*a.H)
 	model.NewNoise(data.DeriveSeed(seed, "test-noise", 0)).Fill(noise)
 	var maxErr float64
 	for n := 0; n < a.N; n++ {
-		tr := env.NewTrial()
-		if a.Steps[n] != tr.T || a.GroundTruth[n] != tr.GroundTruth || a.Coh[n] != tr.Coh {
-			t.Fatalf("trial %d: steps %d gt %d coh %v, want %d %d %v", n, a.Steps[n], a.GroundTruth[n], a.Coh[n], tr.T, tr.GroundTruth, tr.Coh)
+		tr, _ := env.NewTrial(nil)
+		if a.Steps[n] != tr.T || a.Vars[n].JSON() != tr.Vars.JSON() {
+			t.Fatalf("trial %d: steps %d vars %s, want %d %s", n, a.Steps[n], a.Vars[n].JSON(), tr.T, tr.Vars.JSON())
 		}
 		for s := 0; s < a.T; s++ {
 			want := int32(0)
@@ -102,17 +107,17 @@ func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.
 }
 
 func TestEvaluateMatchesReferenceBeyond256Trials(t *testing.T) {
-	mc, tc := tutorialConfigs()
+	mc, tc := tutorialConfigs(t, "")
 	w := model.InitWeights(mc, 5, tensor.Float32)
 	const seed = 11
-	a, err := Evaluate(mc, w, tc, 300, seed)
+	a, err := Evaluate(tc, mc, w, 300, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.N != 300 || a.T != 60 || a.I != 3 || a.H != 64 || a.O != 3 || a.Dt != 20 {
 		t.Fatalf("sizes N %d T %d I %d H %d O %d dt %v", a.N, a.T, a.I, a.H, a.O, a.Dt)
 	}
-	checkAgainstReference(t, a, mc, w, tc, seed)
+	checkAgainstReference(t, a, mc, w, "", seed)
 	// Choice and Correct follow from the outputs at the last step.
 	b := *a
 	b.Choice, b.Correct = make([]int, a.N), make([]bool, a.N)
@@ -127,11 +132,10 @@ func TestEvaluateMatchesReferenceBeyond256Trials(t *testing.T) {
 }
 
 func TestEvaluateVariableLengths(t *testing.T) {
-	mc, tc := tutorialConfigs()
-	tc.Timing.Stimulus = data.Choice(300, 500, 700)
-	tc.Timing.Delay = data.UniformTiming(0, 200)
+	const kw = `{"dt": 20, "timing": {"stimulus": [300, 500, 700], "delay": ["uniform", [0, 200]]}, "sigma": 0.3}`
+	mc, tc := tutorialConfigs(t, kw)
 	w := model.InitWeights(mc, 6, tensor.Float32)
-	a, err := Evaluate(mc, w, tc, 40, 3)
+	a, err := Evaluate(tc, mc, w, 40, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,21 +146,21 @@ func TestEvaluateVariableLengths(t *testing.T) {
 	if len(lengths) < 3 {
 		t.Fatalf("only %d distinct trial lengths; the test needs variety", len(lengths))
 	}
-	checkAgainstReference(t, a, mc, w, tc, 3)
+	checkAgainstReference(t, a, mc, w, kw, 3)
 }
 
 func TestEvaluateDeterministic(t *testing.T) {
-	mc, tc := tutorialConfigs()
+	mc, tc := tutorialConfigs(t, "")
 	w := model.InitWeights(mc, 1, tensor.Float32)
-	a, err := Evaluate(mc, w, tc, 20, 4)
+	a, err := Evaluate(tc, mc, w, 20, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Evaluate(mc, w, tc, 20, 4)
+	b, err := Evaluate(tc, mc, w, 20, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Evaluate(mc, w, tc, 20, 5)
+	c, err := Evaluate(tc, mc, w, 20, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,22 +181,16 @@ func TestEvaluateDeterministic(t *testing.T) {
 }
 
 func TestEvaluateErrors(t *testing.T) {
-	mc, tc := tutorialConfigs()
+	mc, tc := tutorialConfigs(t, "")
 	w := model.InitWeights(mc, 1, tensor.Float32)
-	if _, err := Evaluate(mc, w, tc, 0, 1); err == nil || !strings.Contains(err.Error(), "n_trials") {
+	if _, err := Evaluate(tc, mc, w, 0, 1); err == nil || !strings.Contains(err.Error(), "n_trials") {
 		t.Errorf("0 trials: err = %v", err)
 	}
-	tc4 := tc
-	tc4.DimRing = 4
-	if _, err := Evaluate(mc, w, tc4, 5, 1); err == nil || !strings.Contains(err.Error(), "dim_ring") {
+	_, tc4 := tutorialConfigs(t, `{"dt": 20, "dim_ring": 4}`)
+	if _, err := Evaluate(tc4, mc, w, 5, 1); err == nil || !strings.Contains(err.Error(), "needs 5 and 5") {
 		t.Errorf("task/network mismatch: err = %v", err)
 	}
-	bad := tc
-	bad.Dt = -1
-	if _, err := Evaluate(mc, w, bad, 5, 1); err == nil {
-		t.Error("bad task config: no error")
-	}
-	if _, err := Evaluate(mc, nil, tc, 5, 1); err == nil {
+	if _, err := Evaluate(tc, mc, nil, 5, 1); err == nil {
 		t.Error("nil weights: no error")
 	}
 }
@@ -200,10 +198,10 @@ func TestEvaluateErrors(t *testing.T) {
 // BenchmarkEvaluate tests the tutorial's default network (64 ReLU units,
 // dt 20 ms, 60 steps) on 200 trials, as cmd/analyze does by default.
 func BenchmarkEvaluate(b *testing.B) {
-	mc, tc := tutorialConfigs()
+	mc, tc := tutorialConfigs(b, "")
 	w := model.InitWeights(mc, 0, tensor.Float32)
 	for b.Loop() {
-		if _, err := Evaluate(mc, w, tc, 200, 0); err != nil {
+		if _, err := Evaluate(tc, mc, w, 200, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -213,9 +211,9 @@ func BenchmarkEvaluate(b *testing.B) {
 // the default network: accuracy, psychometric fit, PCA, metrics.json,
 // activity.npz and the five figures.
 func BenchmarkAnalyzeAndWrite(b *testing.B) {
-	mc, tc := tutorialConfigs()
+	mc, tc := tutorialConfigs(b, "")
 	w := model.InitWeights(mc, 0, tensor.Float32)
-	a, err := Evaluate(mc, w, tc, 200, 0)
+	a, err := Evaluate(tc, mc, w, 200, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,16 +5,18 @@ import (
 	"os"
 
 	"github.com/taskrnn/taskrnn/analyze"
+	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/tasks"
 )
 
 // A psychometric fit on choice counts per signed coherence.
 func ExampleFitLogistic() {
 	points := []analyze.PsychPoint{
-		{SignedCoh: -25.6, N: 40, K: 1},
-		{SignedCoh: -6.4, N: 40, K: 9},
-		{SignedCoh: 0, N: 80, K: 38},
-		{SignedCoh: 6.4, N: 40, K: 30},
-		{SignedCoh: 25.6, N: 40, K: 40},
+		{X: -25.6, N: 40, K: 1},
+		{X: -6.4, N: 40, K: 9},
+		{X: 0, N: 80, K: 38},
+		{X: 6.4, N: 40, K: 30},
+		{X: 25.6, N: 40, K: 40},
 	}
 	fit, err := analyze.FitLogistic(points)
 	if err != nil {
@@ -28,12 +30,20 @@ func ExampleFitLogistic() {
 	// P(choose 2) at +10% coherence: 0.85
 }
 
-// Accuracy per coherence of a hand-made test of four trials.
+// Accuracy per coherence and ground truth of a hand-made test of four
+// PerceptualDecisionMaking trials.
 func ExampleActivity_Accuracy() {
-	a, _ := analyze.NewActivity(4, 1, 3, 1, 3) // 4 trials of 1 step, 2 choices
+	task, _ := tasks.Make("PerceptualDecisionMaking-v0", nil, data.IntSeed(0))
+	a, _ := analyze.NewActivity(4, 1, 3, 1, 3, data.Discrete) // 4 trials of 1 step, 2 choices
 	a.Dt = 100
-	copy(a.GroundTruth, []int{0, 1, 1, 0})
-	copy(a.Coh, []float64{0, 0, 51.2, 51.2})
+	a.Task = analyze.LabelsOf(task) // conditions: coh, ground_truth
+	for n, v := range []struct {
+		g   int
+		coh float64
+	}{{0, 0}, {1, 0}, {1, 51.2}, {0, 51.2}} {
+		a.Vars[n].SetInt("ground_truth", v.g)
+		a.Vars[n].SetFloat("coh", v.coh)
+	}
 	copy(a.Target, []int32{1, 2, 2, 1})
 	copy(a.Outputs, []float32{
 		0, 1, 0, // chooses 1: correct
@@ -48,8 +58,13 @@ func ExampleActivity_Accuracy() {
 	acc, _ := a.Accuracy()
 	acc.WriteTable(os.Stdout)
 	// Output:
-	// coherence (%)  trials  correct  accuracy (%)
-	//               0       2        1          50.0
-	//            51.2       2        2         100.0
-	//             all       4        3          75.0
+	// coh  trials  correct  accuracy (%)  performance
+	//    0.0       2        1          50.0            -
+	//   51.2       2        2         100.0            -
+	//    all       4        3          75.0            -
+	//
+	//   ground_truth  trials  correct  accuracy (%)  performance
+	//              0       2        2         100.0            -
+	//              1       2        1          50.0            -
+	//            all       4        3          75.0            -
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -49,27 +50,131 @@ func trajectories(a *Activity, p *PCA, k int) ([][][]float64, error) {
 	return out, nil
 }
 
-// trajectoryStyle returns trial n's line colour (family by ground truth,
-// shade by coherence).
-func trajectoryStyle(a *Activity, n int, shades map[float64]float64) color.Color {
-	return familyColor(a.GroundTruth[n], shades[a.Coh[n]])
+// grouping colours the trajectories: a colour family (hue) for each value
+// of one condition variable and a shade for each value of another, the
+// darkest for the largest. With the task's conditions c1, c2, ... (the
+// trial's task first for a schedule) the families are c2's values and the
+// shades c1's (PerceptualDecisionMaking: ground truth and coherence); with
+// one condition its values are the families.
+type grouping struct {
+	famVar, shadeVar string
+	fam, shade       []int    // per trial: family index and shade index
+	famKeys          []string // values in order
+	shadeKeys        []string
 }
 
-// pcaLegend returns the legend of the PCA figures: one block per ground
-// truth with one entry per coherence, and the start and end markers.
-func pcaLegend(a *Activity, cohs []float64, shades map[float64]float64, start, end draw.GlyphStyle) plot.Legend {
-	leg := newLegend()
-	seen := map[int]bool{}
-	for _, g := range a.GroundTruth {
-		seen[g] = true
+func pcaGrouping(a *Activity) grouping {
+	g := grouping{fam: make([]int, a.N), shade: make([]int, a.N)}
+	conds := a.conditionVars()
+	switch {
+	case len(conds) >= 2:
+		g.shadeVar, g.famVar = conds[0], conds[1]
+	case len(conds) == 1:
+		g.famVar = conds[0]
 	}
-	for g := 0; g < a.O-1; g++ {
-		if !seen[g] {
+	g.famKeys = a.levels(g.famVar, g.fam)
+	g.shadeKeys = a.levels(g.shadeVar, g.shade)
+	return g
+}
+
+// levels returns the sorted values of variable name ("" = none) and sets
+// idx[n] to trial n's position among them (trials lacking the variable get
+// 0).
+func (a *Activity) levels(name string, idx []int) []string {
+	if name == "" {
+		return []string{""}
+	}
+	type lv struct {
+		key string
+		x   float64
+	}
+	byKey := map[string]lv{}
+	keys := make([]string, a.N)
+	for n := 0; n < a.N; n++ {
+		v, ok := a.conditionValue(name, n)
+		if !ok {
 			continue
 		}
-		leg.Add(fmt.Sprintf("correct: %s", choiceName(g+1)))
-		for _, c := range cohs {
-			leg.Add(fmt.Sprintf("   coh %s%%", formatCoh(c)), solidLine(nil, familyColor(g, shades[c]), 3))
+		k := strings.Trim(v.JSON(), `"`)
+		x := math.NaN()
+		if v.IsScalar() || name == "task" {
+			x = v.Num
+		}
+		if name == "task" {
+			k = v.Str
+		}
+		keys[n] = k
+		byKey[k] = lv{k, x}
+	}
+	var sorted []lv
+	for _, l := range byKey {
+		sorted = append(sorted, l)
+	}
+	sort.Slice(sorted, func(i, j int) bool {
+		x, y := sorted[i], sorted[j]
+		if x.x != y.x && !math.IsNaN(x.x) && !math.IsNaN(y.x) {
+			return x.x < y.x
+		}
+		return x.key < y.key
+	})
+	pos := map[string]int{}
+	out := make([]string, len(sorted))
+	for i, l := range sorted {
+		pos[l.key] = i
+		out[i] = l.key
+	}
+	for n := range idx {
+		idx[n] = pos[keys[n]]
+	}
+	return out
+}
+
+// shadeOf returns the shade of shade index i: 0.1 (lightest) to 1 (darkest).
+func (g grouping) shadeOf(i int) float64 {
+	if len(g.shadeKeys) <= 1 {
+		return 1
+	}
+	return 0.1 + 0.9*float64(i)/float64(len(g.shadeKeys)-1)
+}
+
+// colour returns trial n's line colour.
+func (g grouping) colour(n int) color.Color { return familyColor(g.fam[n], g.shadeOf(g.shade[n])) }
+
+// maxLegendRows bounds the legend of the PCA figures.
+const maxLegendRows = 26
+
+// pcaLegend returns the legend of the PCA figures: one block per family
+// with one entry per shade (families only when that would not fit), and
+// the start and end markers.
+func pcaLegend(a *Activity, g grouping, start, end draw.GlyphStyle) plot.Legend {
+	leg := newLegend()
+	used := map[[2]int]bool{}
+	for n := 0; n < a.N; n++ {
+		used[[2]int{g.fam[n], g.shade[n]}] = true
+	}
+	withShades := len(g.shadeKeys) > 1 && len(used)+len(g.famKeys) <= maxLegendRows
+	rows := 0
+	for f, fk := range g.famKeys {
+		if rows >= maxLegendRows {
+			leg.Add(fmt.Sprintf("... %d more", len(g.famKeys)-f))
+			break
+		}
+		label := "all trials"
+		if g.famVar != "" {
+			label = fmt.Sprintf("%s = %s", g.famVar, fk)
+		}
+		if !withShades {
+			leg.Add(label, solidLine(nil, familyColor(f, 1), 3))
+			rows++
+			continue
+		}
+		leg.Add(label)
+		rows++
+		for s, sk := range g.shadeKeys {
+			if used[[2]int{f, s}] {
+				leg.Add(fmt.Sprintf("   %s %s", g.shadeVar, sk), solidLine(nil, familyColor(f, g.shadeOf(s)), 3))
+				rows++
+			}
 		}
 	}
 	if a.N > maxDrawnTrials {
@@ -98,9 +203,10 @@ func endGlyph() draw.GlyphStyle {
 
 // PlotPCA2D writes the hidden-state trajectories in the plane of the first
 // two principal components of p to path (PNG, 9 x 6.5 in): one thin line
-// per trial (the first 200), the condition means bold, blues for ground truth 0 and reds for ground
-// truth 1 (further families for more choices), darker for higher
-// coherence, start and end points marked, and a legend. It returns an
+// per trial (the first 200), the condition means bold, coloured by
+// condition (see grouping: for PerceptualDecisionMaking blues for ground
+// truth 0 and reds for ground truth 1, darker for higher coherence), start
+// and end points marked, and a legend. It returns an
 // error if a is invalid, p does not match a's hidden size or has fewer than
 // 2 components, or writing fails.
 func PlotPCA2D(path string, a *Activity, p *PCA) error {
@@ -111,9 +217,9 @@ func PlotPCA2D(path string, a *Activity, p *PCA) error {
 	ratio := p.ExplainedVarianceRatio()
 	pl := newPlot("Hidden-state trajectories in PC space",
 		fmt.Sprintf("PC1 (%.1f%% of variance)", 100*ratio[0]), fmt.Sprintf("PC2 (%.1f%% of variance)", 100*ratio[1]))
-	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
-	shades, cohs := cohShades(a.Coh)
-	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
+	g := pcaGrouping(a)
+	addTrajectories(pl, a, g, tr, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
+	leg := pcaLegend(a, g, startGlyph(), endGlyph())
 	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		drawWithSideLegend(c, pl, leg)
 	})
@@ -186,8 +292,8 @@ func PlotPCA3D(path string, a *Activity, p *PCA) error {
 		axisLabels.Labels = append(axisLabels.Labels, fmt.Sprintf("PC%d (%.1f%%)", d+1, 100*ratio[d]))
 	}
 
-	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return view(norm(s)) })
-	shades, cohs := cohShades(a.Coh)
+	g := pcaGrouping(a)
+	addTrajectories(pl, a, g, tr, func(s []float64) plotter.XY { return view(norm(s)) })
 	lb, err := plotter.NewLabels(axisLabels)
 	if err != nil {
 		return fmt.Errorf("analyze: PCA 3-D axis labels: %w", err)
@@ -200,7 +306,7 @@ func PlotPCA3D(path string, a *Activity, p *PCA) error {
 	pl.Add(lb)
 	// Equal scales on both screen axes: the projected unit box fits in
 	// [-1.9, 1.9] horizontally; match the vertical range to the aspect.
-	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
+	leg := pcaLegend(a, g, startGlyph(), endGlyph())
 	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		w := c.Max.X - c.Min.X - pcaLegendW
 		h := c.Max.Y - c.Min.Y - vg.Points(titleSize+16)
@@ -233,29 +339,25 @@ const maxDrawnTrials = 200
 
 // addTrajectories draws the first maxDrawnTrials trials' trajectories thin
 // and translucent with their start and end marked, then the mean trajectory
-// of each (ground truth, coherence) condition over all trials bold on top;
-// at maps scores to the plane.
-func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []float64) plotter.XY) {
-	shades, _ := cohShades(a.Coh)
+// of each condition (family, shade) over all trials bold on top; at maps
+// scores to the plane.
+func addTrajectories(pl *plot.Plot, a *Activity, g grouping, tr [][][]float64, at func(s []float64) plotter.XY) {
 	var starts, ends plotter.XYs
-	type cond struct {
-		g   int
-		coh float64
-	}
+	type cond struct{ f, s int }
 	sums := map[cond][][]float64{}
 	counts := map[cond][]int{}
 	var order []cond
-	for _, n := range drawOrder(a) {
+	for _, n := range drawOrder(g) {
 		if n < maxDrawnTrials {
 			xy := make(plotter.XYs, len(tr[n]))
 			for t, s := range tr[n] {
 				xy[t] = at(s)
 			}
-			pl.Add(solidLine(xy, translucent(trajectoryStyle(a, n, shades), 0.35), 0.8))
+			pl.Add(solidLine(xy, translucent(g.colour(n), 0.35), 0.8))
 			starts = append(starts, xy[0])
 			ends = append(ends, xy[len(xy)-1])
 		}
-		k := cond{a.GroundTruth[n], a.Coh[n]}
+		k := cond{g.fam[n], g.shade[n]}
 		if _, ok := sums[k]; !ok {
 			order = append(order, k)
 		}
@@ -281,7 +383,7 @@ func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []f
 			}
 			xy[t] = at(m)
 		}
-		pl.Add(solidLine(xy, color.White, 4.6), solidLine(xy, familyColor(k.g, shades[k.coh]), 3))
+		pl.Add(solidLine(xy, color.White, 4.6), solidLine(xy, familyColor(k.f, g.shadeOf(k.s)), 3))
 	}
 }
 
@@ -291,14 +393,14 @@ func translucent(c color.Color, alpha float64) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(255 * alpha)}
 }
 
-// drawOrder interleaves trials of different conditions (lowest coherence
+// drawOrder interleaves trials of different conditions (lightest shade
 // drawn first, so that the clearer high-coherence trajectories are on top).
-func drawOrder(a *Activity) []int {
-	idx := make([]int, a.N)
+func drawOrder(g grouping) []int {
+	idx := make([]int, len(g.shade))
 	for n := range idx {
 		idx[n] = n
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return a.Coh[idx[i]] < a.Coh[idx[j]] })
+	sort.SliceStable(idx, func(i, j int) bool { return g.shade[idx[i]] < g.shade[idx[j]] })
 	return idx
 }
 

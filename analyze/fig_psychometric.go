@@ -13,7 +13,8 @@ import (
 )
 
 // PlotPsychometric writes the psychometric curve to path (PNG, 7 x 5 in):
-// the fraction of trials choosing action 2 at each signed coherence with
+// the fraction of trials choosing the favoured action at each value of the
+// signed evidence with
 // binomial standard-error bars, the fitted logistic, and the trial count
 // beside each point. It returns an error if ps has no points or writing
 // fails.
@@ -21,16 +22,16 @@ func PlotPsychometric(path string, ps *Psychometric) error {
 	if ps == nil || len(ps.Points) == 0 {
 		return errors.New("analyze: PlotPsychometric: no points")
 	}
-	p := newPlot("Psychometric curve", "signed coherence (%, + favours choice 2)", "P(choose choice 2)")
+	p := newPlot("Psychometric curve", fmt.Sprintf("%s, + favours %s", ps.Label, ps.PositiveName), fmt.Sprintf("P(choose %s)", ps.PositiveName))
 	xmax := 0.0
 	pts := make(plotter.XYs, len(ps.Points))
 	errs := make(plotter.YErrors, len(ps.Points))
 	labels := plotter.XYLabels{}
 	for i, q := range ps.Points {
-		pts[i] = plotter.XY{X: q.SignedCoh, Y: q.P()}
+		pts[i] = plotter.XY{X: q.X, Y: q.P()}
 		errs[i].Low, errs[i].High = q.SE(), q.SE()
-		xmax = math.Max(xmax, math.Abs(q.SignedCoh))
-		labels.XYs = append(labels.XYs, plotter.XY{X: q.SignedCoh, Y: q.P()})
+		xmax = math.Max(xmax, math.Abs(q.X))
+		labels.XYs = append(labels.XYs, plotter.XY{X: q.X, Y: q.P()})
 		labels.Labels = append(labels.Labels, fmt.Sprintf("n=%d", q.N))
 	}
 	if xmax == 0 {

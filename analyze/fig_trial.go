@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -11,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
 // Figure sizes.
@@ -22,36 +25,52 @@ const (
 )
 
 // PlotTaskTrial writes a figure of trial n to path (PNG, 8 x 6 in): its
-// inputs (fixation cue and the stimulus for each choice) above its desired
-// output, against time in ms, with the decision period shaded. It returns
-// an error if a is invalid, n is out of range, or writing fails.
+// inputs (named by the task's observation channels; a heat map when there
+// are more than maxInputLines) above its desired output (the target action,
+// or the target vector for continuous actions), against time in ms, with
+// the response period shaded. It returns an error if a is invalid, n is out
+// of range, or writing fails.
 func PlotTaskTrial(path string, a *Activity, n int) error {
 	if err := checkTrial(a, n); err != nil {
 		return err
 	}
-	top, topLeg := inputsPlot(a, n)
-	bottom := newPlot("Desired output", "time (ms)", "target action")
+	top, topLeg, topBar := inputsPlot(a, n)
 	steps := a.Steps[n]
-	tg := make([]float64, steps)
-	for t := range tg {
-		tg[t] = float64(a.Target[n*a.T+t])
-	}
 	span, hasDecision := decisionSpan(a, n)
-	if hasDecision {
-		bottom.Add(span)
-	}
-	bottom.Add(solidLine(stepXYs(tg, a.Dt), color.Black, 2.5))
-	actionAxis(bottom, a.O)
-	bottom.X.Min, bottom.X.Max = 0, float64(steps)*a.Dt
 	botLeg := newLegend()
-	botLeg.Add("target", solidLine(nil, color.Black, 2.5))
+	var bottom *plot.Plot
+	if a.ActKind == data.Box {
+		bottom = newPlot("Desired output", "time (ms)", "target value")
+		if hasDecision {
+			bottom.Add(span)
+		}
+		for k := 0; k < a.O; k++ {
+			l := solidLine(stepXYs(a.targetSeries(n, k), a.Dt), familyColor(k, 0.8), 2.5)
+			bottom.Add(l)
+			botLeg.Add(a.actName(k), l)
+		}
+	} else {
+		bottom = newPlot("Desired output", "time (ms)", "target action")
+		if hasDecision {
+			bottom.Add(span)
+		}
+		tg := make([]float64, steps)
+		for t := range tg {
+			tg[t] = float64(a.Target[n*a.T+t])
+		}
+		bottom.Add(solidLine(stepXYs(tg, a.Dt), color.Black, 2.5))
+		actionAxis(bottom, a)
+		botLeg.Add("target", solidLine(nil, color.Black, 2.5))
+	}
+	bottom.X.Min, bottom.X.Max = 0, float64(steps)*a.Dt
 	if hasDecision {
-		botLeg.Add("decision period", span)
+		botLeg.Add("response period", span)
 	}
 	return savePNG(path, trialFigW, trialFigH, func(c draw.Canvas) {
 		drawStacked(c, []*plot.Plot{top, bottom}, func(row int, rc draw.Canvas) {
 			if row == 0 {
 				topLeg.Draw(rc)
+				drawBar(rc, topBar)
 			} else {
 				botLeg.Draw(rc)
 			}
@@ -59,11 +78,53 @@ func PlotTaskTrial(path string, a *Activity, n int) error {
 	})
 }
 
+// targetSeries returns component k of trial n's target vectors (Box).
+func (a *Activity) targetSeries(n, k int) []float64 {
+	v := make([]float64, a.Steps[n])
+	for t := range v {
+		v[t] = float64(a.TargetVec[(n*a.T+t)*a.O+k])
+	}
+	return v
+}
+
+// outputSeries returns output k of trial n.
+func (a *Activity) outputSeries(n, k int) []float64 {
+	v := make([]float64, a.Steps[n])
+	for t := range v {
+		v[t] = float64(a.Outputs[(n*a.T+t)*a.O+k])
+	}
+	return v
+}
+
+func (a *Activity) actName(k int) string {
+	if k < len(a.Task.ActNames) {
+		return a.Task.ActNames[k]
+	}
+	return choiceName(k)
+}
+
+func (a *Activity) obName(i int) string {
+	if i < len(a.Task.ObNames) {
+		return a.Task.ObNames[i]
+	}
+	return fmt.Sprintf("input %d", i)
+}
+
+// drawBar draws a colour bar in the lower part of a legend cell, if any.
+func drawBar(rc draw.Canvas, bar *plot.Plot) {
+	if bar == nil {
+		return
+	}
+	h := rc.Max.Y - rc.Min.Y
+	bar.Draw(draw.Crop(rc, 0, -(rc.Max.X-rc.Min.X)+1.1*vg.Inch, 0, -0.3*h))
+}
+
 // PlotTrialOutput writes a figure of trial n to path (PNG, 8 x 6 in): its
-// inputs above the network's output probabilities (softmax of the logits)
-// as a heat map of time (ms) by output unit, with the target drawn over it
-// and a colour bar. It returns an error if a is invalid, n is out of range,
-// the outputs are not finite, or writing fails.
+// inputs above the network's output: for a Discrete action space the
+// output probabilities (softmax of the logits) as a heat map of time (ms)
+// by action, with the target drawn over it and a colour bar; for a Box the
+// output values against the target values. It returns an error if a is
+// invalid, n is out of range, the outputs are not finite, or writing fails.
 func PlotTrialOutput(path string, a *Activity, n int) error {
 	if err := checkTrial(a, n); err != nil {
 		return err
@@ -72,49 +133,62 @@ func PlotTrialOutput(path string, a *Activity, n int) error {
 	if err := checkFinite("outputs", a.Outputs[n*a.T*a.O:(n*a.T+steps)*a.O]); err != nil {
 		return err
 	}
-	top, topLeg := inputsPlot(a, n)
-
-	// Reversed Kindlmann: white for 0, dark for 1, perceptually uniform;
-	// the chosen unit reads as ink on paper.
-	cm := palette.Reverse(moreland.Kindlmann())
-	cm.SetMin(0)
-	cm.SetMax(1)
-	hm := &cellMap{p: a.Probabilities(n), steps: steps, o: a.O, dt: a.Dt, cm: cm}
-	bottom := newPlot("Network output probability (softmax)", "time (ms)", "output unit")
-	bottom.Add(hm)
-	tg := make([]float64, steps)
-	for t := range tg {
-		tg[t] = float64(a.Target[n*a.T+t])
-	}
-	// The target as a dashed line with a dark halo, visible on light and
-	// dark cells alike.
-	halo := solidLine(stepXYs(tg, a.Dt), color.Black, 5)
-	target := solidLine(stepXYs(tg, a.Dt), color.RGBA{R: 0, G: 230, B: 255, A: 255}, 2.5)
-	target.Dashes = []vg.Length{vg.Points(7), vg.Points(4)}
-	bottom.Add(halo, target)
-	actionAxis(bottom, a.O)
-	bottom.Y.Min, bottom.Y.Max = -0.5, float64(a.O)-0.5
-	bottom.X.Min, bottom.X.Max = 0, float64(steps)*a.Dt
-
+	top, topLeg, topBar := inputsPlot(a, n)
 	botLeg := newLegend()
-	botLeg.Add("target", halo, target)
-	bar := newPlot("", "", "probability")
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
-	bar.HideX()
-	bar.Y.Min, bar.Y.Max = 0, 1
-
+	var bottom, bar *plot.Plot
+	if a.ActKind == data.Box {
+		bottom = newPlot("Network output", "time (ms)", "value")
+		for k := 0; k < a.O; k++ {
+			tl := solidLine(stepXYs(a.targetSeries(n, k), a.Dt), familyColor(k, 0.35), 4)
+			ol := solidLine(stepXYs(a.outputSeries(n, k), a.Dt), familyColor(k, 1), 1.8)
+			bottom.Add(tl, ol)
+			botLeg.Add(a.actName(k)+" output", ol)
+			botLeg.Add(a.actName(k)+" target", tl)
+		}
+	} else {
+		// Reversed Kindlmann: white for 0, dark for 1, perceptually uniform;
+		// the chosen unit reads as ink on paper.
+		cm := palette.Reverse(moreland.Kindlmann())
+		cm.SetMin(0)
+		cm.SetMax(1)
+		bottom = newPlot("Network output probability (softmax)", "time (ms)", "action")
+		bottom.Add(&cellMap{p: a.Probabilities(n), steps: steps, o: a.O, dt: a.Dt, cm: cm})
+		tg := make([]float64, steps)
+		for t := range tg {
+			tg[t] = float64(a.Target[n*a.T+t])
+		}
+		// The target as a dashed line with a dark halo, visible on light and
+		// dark cells alike.
+		halo := solidLine(stepXYs(tg, a.Dt), color.Black, 5)
+		target := solidLine(stepXYs(tg, a.Dt), color.RGBA{R: 0, G: 230, B: 255, A: 255}, 2.5)
+		target.Dashes = []vg.Length{vg.Points(7), vg.Points(4)}
+		bottom.Add(halo, target)
+		actionAxis(bottom, a)
+		bottom.Y.Min, bottom.Y.Max = -0.5, float64(a.O)-0.5
+		botLeg.Add("target", halo, target)
+		bar = colorBar(cm, "probability")
+	}
+	bottom.X.Min, bottom.X.Max = 0, float64(steps)*a.Dt
 	return savePNG(path, trialFigW, trialFigH, func(c draw.Canvas) {
 		drawStacked(c, []*plot.Plot{top, bottom}, func(row int, rc draw.Canvas) {
 			if row == 0 {
 				topLeg.Draw(rc)
+				drawBar(rc, topBar)
 				return
 			}
 			botLeg.Draw(rc)
-			h := rc.Max.Y - rc.Min.Y
-			barC := draw.Crop(rc, 0, -(rc.Max.X-rc.Min.X)+1.1*vg.Inch, 0, -0.3*h)
-			bar.Draw(barC)
+			drawBar(rc, bar)
 		})
 	})
+}
+
+// colorBar returns a vertical colour bar of cm labelled label.
+func colorBar(cm palette.ColorMap, label string) *plot.Plot {
+	bar := newPlot("", "", label)
+	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	bar.HideX()
+	bar.Y.Min, bar.Y.Max = cm.Min(), cm.Max()
+	return bar
 }
 
 // drawStacked draws plots in rows on the left of c with aligned data areas,
@@ -136,14 +210,50 @@ func drawStacked(c draw.Canvas, plots []*plot.Plot, side func(row int, rc draw.C
 	}
 }
 
-// inputsPlot returns the inputs of trial n as staircases over time, with
-// the decision period shaded, and its legend.
-func inputsPlot(a *Activity, n int) (*plot.Plot, plot.Legend) {
+// maxInputLines is the largest number of inputs drawn as lines; more are
+// drawn as a heat map.
+const maxInputLines = 8
+
+// inputsPlot returns the inputs of trial n over time, with the response
+// period shaded, its legend, and a colour bar when drawn as a heat map.
+func inputsPlot(a *Activity, n int) (*plot.Plot, plot.Legend, *plot.Plot) {
 	steps := a.Steps[n]
-	title := fmt.Sprintf("Trial %d inputs: coherence %s%%, correct answer %s", n, formatCoh(a.Coh[n]), choiceName(a.GroundTruth[n]+1))
-	p := newPlot(title, "time (ms)", "input (a.u.)")
+	title := fmt.Sprintf("Trial %d inputs", n)
+	if len(a.Task.Tasks) > 0 {
+		title += " (" + a.Task.Tasks[a.TaskIndex[n]] + ")"
+	}
+	if v := shortVars(&a.Vars[n], 3); v != "" {
+		title += ": " + v
+	}
 	leg := newLegend()
 	span, ok := decisionSpan(a, n)
+	if a.I > maxInputLines {
+		p := newPlot(title, "time (ms)", "input")
+		lo, hi := 0.0, 0.0
+		vals := make([]float64, steps*a.I)
+		for t := 0; t < steps; t++ {
+			for i := 0; i < a.I; i++ {
+				v := float64(a.Inputs[(n*a.T+t)*a.I+i])
+				vals[t*a.I+i] = v
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		if hi <= lo {
+			hi = lo + 1
+		}
+		cm := palette.Reverse(moreland.Kindlmann())
+		cm.SetMin(lo)
+		cm.SetMax(hi)
+		p.Add(&cellMap{p: vals, steps: steps, o: a.I, dt: a.Dt, cm: cm})
+		p.Y.Min, p.Y.Max = -0.5, float64(a.I)-0.5
+		p.X.Min, p.X.Max = 0, float64(steps)*a.Dt
+		if ok {
+			leg.Add(fmt.Sprintf("response: %.0f-%.0f ms", span.X0, span.X1))
+		}
+		leg.Add(fmt.Sprintf("%d inputs: %s ... %s", a.I, a.obName(0), a.obName(a.I-1)))
+		return p, leg, colorBar(cm, "input")
+	}
+	p := newPlot(title, "time (ms)", "input (a.u.)")
 	if ok {
 		p.Add(span)
 	}
@@ -152,22 +262,21 @@ func inputsPlot(a *Activity, n int) (*plot.Plot, plot.Legend) {
 		for t := range v {
 			v[t] = float64(a.Inputs[(n*a.T+t)*a.I+i])
 		}
-		name, col, w := "fixation cue", color.Color(color.Black), 2.5
-		if i > 0 {
-			name = "evidence " + choiceName(i)
-			col, w = familyColor(i-1, 0.75), 1.8
+		col, w := familyColor(i, 0.75), 1.8
+		if name := a.obName(i); name == "fixation" || i == 0 && strings.HasPrefix(name, "fix") {
+			col, w = color.Black, 2.5
 		}
 		l := solidLine(stepXYs(v, a.Dt), col, w)
 		p.Add(l)
-		leg.Add(name, l)
+		leg.Add(a.obName(i), l)
 	}
 	if ok {
-		leg.Add("decision period", span)
+		leg.Add("response period", span)
 	}
 	p.X.Min, p.X.Max = 0, float64(steps)*a.Dt
 	// Room above the fixation cue (1) so that no line sits on the frame.
 	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0)-0.05, p.Y.Max+0.08
-	return p, leg
+	return p, leg, nil
 }
 
 // decisionSpan returns the shaded decision period of trial n.
@@ -176,18 +285,24 @@ func decisionSpan(a *Activity, n int) (vspan, bool) {
 	return vspan{X0: float64(s) * a.Dt, X1: float64(e) * a.Dt, Color: decisionShade()}, ok
 }
 
-// actionAxis labels the y axis with the action names 0..o-1.
-func actionAxis(p *plot.Plot, o int) {
-	ticks := make([]plot.Tick, o)
-	for k := range ticks {
-		ticks[k] = plot.Tick{Value: float64(k), Label: choiceName(k)}
+// actionAxis labels the y axis with the action names 0..O-1 (every few
+// when there are many).
+func actionAxis(p *plot.Plot, a *Activity) {
+	every := max(1, (a.O+9)/10)
+	var ticks []plot.Tick
+	for k := 0; k < a.O; k++ {
+		label := ""
+		if k%every == 0 {
+			label = a.actName(k)
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(k), Label: label})
 	}
 	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	p.Y.Min, p.Y.Max = -0.2, float64(o-1)+0.2
+	p.Y.Min, p.Y.Max = -0.2, float64(a.O-1)+0.2
 }
 
-// cellMap draws one trial's output probabilities as a grid of filled
-// cells, step t (ms [t*dt, (t+1)*dt)) by output unit, each cell slightly
+// cellMap draws one trial's values (output probabilities or inputs) as a
+// grid of filled cells, step t (ms [t*dt, (t+1)*dt)) by unit, each cell slightly
 // overlapping its neighbours so that no anti-aliasing seams show.
 type cellMap struct {
 	p        []float64 // (steps, o)
@@ -203,7 +318,7 @@ func (m *cellMap) Plot(c draw.Canvas, p *plot.Plot) {
 		x0, x1 := trX(float64(t)*m.dt), trX(float64(t+1)*m.dt)
 		for k := 0; k < m.o; k++ {
 			y0, y1 := trY(float64(k)-0.5), trY(float64(k)+0.5)
-			col, err := m.cm.At(math.Max(0, math.Min(1, m.p[t*m.o+k])))
+			col, err := m.cm.At(math.Max(m.cm.Min(), math.Min(m.cm.Max(), m.p[t*m.o+k])))
 			if err != nil {
 				continue // only for NaN, excluded by checkFinite
 			}

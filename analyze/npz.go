@@ -4,25 +4,32 @@ import (
 	"archive/zip"
 	"bufio"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
 // WriteNPZ writes a's arrays to path as a NumPy .npz archive, atomically.
 // numpy.load(path) then gives:
 //
-//	inputs       float32 (N, T, I)   observations: fixation, one channel per ring location
+//	inputs       float32 (N, T, I)   observations (channel names in labels_json)
 //	hidden       float32 (N, T, H)   hidden states
-//	outputs      float32 (N, T, O)   output logits
-//	target       int32   (N, T)      desired action per step
+//	outputs      float32 (N, T, O)   output logits (output vectors for continuous actions)
+//	target       int32   (N, T)      desired action per step (Discrete action spaces)
+//	             float32 (N, T, O)   desired output vector per step (Box action spaces)
 //	steps        int32   (N)         real steps per trial (later steps are zero padding)
-//	ground_truth int64   (N)         correct ring location, 0-based
-//	coh          float64 (N)         coherence, percent
-//	choice       int64   (N)         action at the last step (0 fixate, k chooses location k-1)
+//	task_index   int64   (N)         task of each trial within a schedule
+//	<variable>   (N) or (N, len)     each trial variable (e.g. ground_truth, coh; see data.VarArrays)
+//	choice       int64   (N)         action at the last step (-1 for continuous actions)
 //	correct      bool    (N)         choice == target at the last step
+//	performance  float64 (N)         NeuroGym's performance of the network's actions
 //	dt           float64 ()          step length, ms
+//	trials_json  uint8   (len,)      the trial dicts as a JSON list (bytes(a).decode())
+//	labels_json  uint8   (len,)      {"task", "tasks", "inputs", "outputs"}: names as JSON
 //
 // The archive is uncompressed, like numpy.savez; the arrays are standard
 // .npy version 1.0 entries that codeberg.org/sbinet/npyio/npz reads back.
@@ -36,22 +43,70 @@ func WriteNPZ(path string, a *Activity) error {
 	return writeFileAtomic(path, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		zw := zip.NewWriter(bw)
-		arrays := []struct {
+		type array struct {
 			name  string
 			data  any
 			shape []int
-		}{
+		}
+		target := array{"target", a.Target, []int{a.N, a.T}}
+		if a.ActKind == data.Box {
+			target = array{"target", a.TargetVec, []int{a.N, a.T, a.O}}
+		}
+		arrays := []array{
 			{"inputs", a.Inputs, []int{a.N, a.T, a.I}},
 			{"hidden", a.Hidden, []int{a.N, a.T, a.H}},
 			{"outputs", a.Outputs, []int{a.N, a.T, a.O}},
-			{"target", a.Target, []int{a.N, a.T}},
+			target,
 			{"steps", convert[int32](a.Steps), []int{a.N}},
-			{"ground_truth", convert[int64](a.GroundTruth), []int{a.N}},
-			{"coh", a.Coh, []int{a.N}},
-			{"choice", convert[int64](a.Choice), []int{a.N}},
-			{"correct", a.Correct, []int{a.N}},
-			{"dt", []float64{a.Dt}, nil},
+			{"task_index", convert[int64](a.TaskIndex), []int{a.N}},
 		}
+		vars := make([]*data.Vars, a.N)
+		js := []byte{'['}
+		for n := range vars {
+			vars[n] = &a.Vars[n]
+			if n > 0 {
+				js = append(js, ", "...)
+			}
+			js = a.Vars[n].AppendJSON(js)
+		}
+		js = append(js, ']')
+		reserved := map[string]bool{}
+		for _, name := range []string{"inputs", "hidden", "outputs", "target", "steps", "task_index", "choice", "correct", "performance", "dt", "trials_json", "labels_json"} {
+			reserved[name] = true
+		}
+		for _, v := range data.VarArrays(vars) {
+			name := v.Name
+			if reserved[name] {
+				name = "trial_" + name
+			}
+			switch {
+			case v.Kind == data.IntVar:
+				arrays = append(arrays, array{name, v.Int, []int{a.N}})
+			case v.Kind == data.BoolVar:
+				arrays = append(arrays, array{name, v.Bool, []int{a.N}})
+			case v.Width > 0:
+				arrays = append(arrays, array{name, v.Float, []int{a.N, v.Width}})
+			default:
+				arrays = append(arrays, array{name, v.Float, []int{a.N}})
+			}
+		}
+		labels, err := json.Marshal(struct {
+			Task    string   `json:"task"`
+			Tasks   []string `json:"tasks,omitempty"`
+			Inputs  []string `json:"inputs"`
+			Outputs []string `json:"outputs"`
+		}{a.Task.ID, a.Task.Tasks, a.Task.ObNames, a.Task.ActNames})
+		if err != nil {
+			return err
+		}
+		arrays = append(arrays,
+			array{"choice", convert[int64](a.Choice), []int{a.N}},
+			array{"correct", a.Correct, []int{a.N}},
+			array{"performance", a.Performance, []int{a.N}},
+			array{"dt", []float64{a.Dt}, nil},
+			array{"trials_json", js, []int{len(js)}},
+			array{"labels_json", labels, []int{len(labels)}},
+		)
 		for _, arr := range arrays {
 			ew, err := zw.CreateHeader(&zip.FileHeader{Name: arr.name + ".npy", Method: zip.Store})
 			if err != nil {
@@ -84,6 +139,8 @@ func writeNpy(w io.Writer, data any, shape []int) error {
 		descr = "<i8"
 	case []bool:
 		descr = "|b1"
+	case []uint8:
+		descr = "|u1"
 	default:
 		return fmt.Errorf("npy: unsupported type %T", data)
 	}

@@ -43,12 +43,12 @@ func TestWriteNPZRoundTrip(t *testing.T) {
 		}
 	}
 	var hidden, inputs, outputs []float32
-	var coh []float64
+	var coh, perf []float64
 	var gt, choice []int64
 	var target, steps []int32
 	var correct []bool
 	for name, ptr := range map[string]any{
-		"hidden.npy": &hidden, "inputs.npy": &inputs, "outputs.npy": &outputs, "coh.npy": &coh,
+		"hidden.npy": &hidden, "inputs.npy": &inputs, "outputs.npy": &outputs, "coh.npy": &coh, "performance.npy": &perf,
 		"ground_truth.npy": &gt, "choice.npy": &choice, "target.npy": &target,
 		"steps.npy": &steps, "correct.npy": &correct,
 	} {
@@ -63,12 +63,12 @@ func TestWriteNPZRoundTrip(t *testing.T) {
 	if !slices.Equal(hidden, a.Hidden) || !slices.Equal(inputs, a.Inputs) || !slices.Equal(outputs, a.Outputs) {
 		t.Error("float arrays differ after round trip")
 	}
-	if !slices.Equal(coh, a.Coh) || !slices.Equal(target, a.Target) || !slices.Equal(correct, a.Correct) || d != a.Dt {
-		t.Error("coh, target, correct or dt differ after round trip")
+	if !slices.Equal(target, a.Target) || !slices.Equal(correct, a.Correct) || d != a.Dt || len(perf) != a.N {
+		t.Error("target, correct, performance or dt differ after round trip")
 	}
 	for n := range a.N {
-		if gt[n] != int64(a.GroundTruth[n]) || choice[n] != int64(a.Choice[n]) || steps[n] != int32(a.Steps[n]) {
-			t.Errorf("trial %d: gt %d choice %d steps %d, want %d %d %d", n, gt[n], choice[n], steps[n], a.GroundTruth[n], a.Choice[n], a.Steps[n])
+		if gt[n] != int64(a.Vars[n].Int("ground_truth")) || coh[n] != a.Vars[n].Float("coh") || choice[n] != int64(a.Choice[n]) || steps[n] != int32(a.Steps[n]) {
+			t.Errorf("trial %d: gt %d coh %v choice %d steps %d, want %s %d %d", n, gt[n], coh[n], choice[n], steps[n], a.Vars[n].JSON(), a.Choice[n], a.Steps[n])
 		}
 	}
 	// No temporary files are left behind.
@@ -80,7 +80,7 @@ func TestWriteNPZRoundTrip(t *testing.T) {
 
 func TestWriteNPZErrors(t *testing.T) {
 	a := handActivity(t)
-	a.Coh = a.Coh[:2]
+	a.Vars = a.Vars[:2]
 	if err := WriteNPZ(filepath.Join(t.TempDir(), "x.npz"), a); err == nil {
 		t.Error("bad activity: no error")
 	}

@@ -5,20 +5,23 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
-// PsychPoint is one point of a psychometric curve: the trials at one
-// signed coherence and how many of them chose ring location 1 (action 2).
+// PsychPoint is one point of a psychometric curve: the trials at one value
+// of the task's signed evidence and how many of them chose the action that
+// positive evidence favours (for PerceptualDecisionMaking: signed coherence
+// in percent, positive favouring choice 2; coherence 0 pools both ground
+// truths).
 type PsychPoint struct {
-	// SignedCoh is the coherence in percent, positive when the evidence
-	// favours ring location 1 (ground truth 1) and negative when it favours
-	// ring location 0. Coherence 0 pools both ground truths.
-	SignedCoh float64
-	// N is the number of trials and K how many chose action 2.
+	// X is the signed evidence.
+	X float64
+	// N is the number of trials and K how many chose the favoured action.
 	N, K int
 }
 
-// P returns K/N, the fraction of trials that chose action 2.
+// P returns K/N, the fraction of trials that chose the favoured action.
 func (p PsychPoint) P() float64 { return float64(p.K) / float64(p.N) }
 
 // SE returns the binomial standard error of P, sqrt(P(1-P)/N).
@@ -54,55 +57,63 @@ type Logistic struct {
 // At returns P(x) for signed coherence x in percent.
 func (l Logistic) At(x float64) float64 { return 1 / (1 + math.Exp(-l.Slope*(x-l.Bias))) }
 
-// Psychometric is the probability of choosing ring location 1 against
-// signed coherence, with a fitted logistic.
+// Psychometric is the probability of choosing the action that positive
+// evidence favours against the task's signed evidence, with a fitted
+// logistic.
 type Psychometric struct {
-	// Points are sorted by SignedCoh.
+	// Label names the evidence and its unit; Positive is the favoured
+	// action.
+	Label        string
+	Positive     int
+	PositiveName string
+	// Points are sorted by X.
 	Points []PsychPoint
 	Fit    Logistic
 }
 
-// ErrNotBinary is returned by Activity.Psychometric for tasks with more
-// than two choices, where a signed coherence is not defined.
-var ErrNotBinary = errors.New("analyze: psychometric curve needs a two-choice task (dim_ring 2)")
+// ErrNoEvidence is returned by Activity.Psychometric for tasks that declare
+// no signed evidence variable (data.TaskInfo.Evidence), e.g. tasks with
+// more than two choices.
+var ErrNoEvidence = errors.New("analyze: the task declares no signed evidence for a psychometric curve")
 
-// Psychometric groups the trials by signed coherence and fits a logistic
-// to the fraction choosing action 2 (ring location 1). Trials still
-// fixating at the end count as not choosing action 2. It needs Choice
-// (call Decide first) and a two-choice task (O == 3); otherwise it returns
-// ErrNotBinary. For more choices the per-coherence accuracy is the
-// meaningful summary. Errors from Validate and FitLogistic are returned.
+// Psychometric groups the trials by the task's signed evidence
+// (data.TaskInfo.Evidence) and fits a logistic to the fraction choosing the
+// favoured action. Trials still fixating at the end count as not choosing
+// it. It needs Choice (call Decide first); for a task without evidence, or
+// a Box action space, it returns ErrNoEvidence. Errors from Validate and
+// FitLogistic are returned.
 func (a *Activity) Psychometric() (*Psychometric, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	if a.O != 3 {
-		return nil, fmt.Errorf("%w: outputs = %d, want 3", ErrNotBinary, a.O)
+	ev := a.Task.Info.Evidence
+	if ev == nil || ev.Value == nil || a.ActKind != data.Discrete {
+		return nil, ErrNoEvidence
 	}
 	byX := map[float64]*PsychPoint{}
 	for n := 0; n < a.N; n++ {
-		x := a.Coh[n]
-		if a.GroundTruth[n] == 0 {
-			x = -x
-		}
+		x, _ := a.Evidence(n)
 		if x == 0 {
 			x = 0 // fold -0 into 0
 		}
 		p := byX[x]
 		if p == nil {
-			p = &PsychPoint{SignedCoh: x}
+			p = &PsychPoint{X: x}
 			byX[x] = p
 		}
 		p.N++
-		if a.Choice[n] == 2 {
+		if a.Choice[n] == ev.Positive {
 			p.K++
 		}
 	}
-	ps := &Psychometric{}
+	ps := &Psychometric{Label: ev.Label, Positive: ev.Positive, PositiveName: choiceName(ev.Positive)}
+	if ev.Positive < len(a.Task.ActNames) {
+		ps.PositiveName = a.Task.ActNames[ev.Positive]
+	}
 	for _, p := range byX {
 		ps.Points = append(ps.Points, *p)
 	}
-	sort.Slice(ps.Points, func(i, j int) bool { return ps.Points[i].SignedCoh < ps.Points[j].SignedCoh })
+	sort.Slice(ps.Points, func(i, j int) bool { return ps.Points[i].X < ps.Points[j].X })
 	fit, err := FitLogistic(ps.Points)
 	if err != nil {
 		return nil, err
@@ -125,11 +136,11 @@ func FitLogistic(points []PsychPoint) (Logistic, error) {
 		if p.N < 1 || p.K < 0 || p.K > p.N {
 			return Logistic{}, fmt.Errorf("analyze: psychometric point %d has N = %d, K = %d, want N >= 1 and 0 <= K <= N", i, p.N, p.K)
 		}
-		if math.IsNaN(p.SignedCoh) || math.IsInf(p.SignedCoh, 0) {
-			return Logistic{}, fmt.Errorf("analyze: psychometric point %d has coherence %v, want finite", i, p.SignedCoh)
+		if math.IsNaN(p.X) || math.IsInf(p.X, 0) {
+			return Logistic{}, fmt.Errorf("analyze: psychometric point %d has evidence %v, want finite", i, p.X)
 		}
-		distinct[p.SignedCoh] = true
-		scale = math.Max(scale, math.Abs(p.SignedCoh))
+		distinct[p.X] = true
+		scale = math.Max(scale, math.Abs(p.X))
 	}
 	if len(distinct) < 2 {
 		return Logistic{}, fmt.Errorf("analyze: logistic fit needs at least 2 distinct coherences, got %d", len(distinct))
@@ -137,7 +148,7 @@ func FitLogistic(points []PsychPoint) (Logistic, error) {
 	// Work with x/scale in [-1, 1] so that both parameters are of order 1.
 	xs := make([]float64, len(points))
 	for i, p := range points {
-		xs[i] = p.SignedCoh / scale
+		xs[i] = p.X / scale
 	}
 	firth := separable(points)
 	beta, err := newtonLogistic(points, xs, firth)
@@ -231,10 +242,10 @@ func separable(points []PsychPoint) bool {
 	max0, min0, max1, min1 := -inf, inf, -inf, inf
 	for _, p := range points {
 		if p.K > 0 {
-			max1, min1 = math.Max(max1, p.SignedCoh), math.Min(min1, p.SignedCoh)
+			max1, min1 = math.Max(max1, p.X), math.Min(min1, p.X)
 		}
 		if p.K < p.N {
-			max0, min0 = math.Max(max0, p.SignedCoh), math.Min(min0, p.SignedCoh)
+			max0, min0 = math.Max(max0, p.X), math.Min(min0, p.X)
 		}
 	}
 	return max0 <= min1 || max1 <= min0

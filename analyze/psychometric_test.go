@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
 var cohGrid = []float64{-51.2, -25.6, -12.8, -6.4, 0, 6.4, 12.8, 25.6, 51.2}
@@ -15,7 +17,7 @@ func TestFitLogisticExpectedCounts(t *testing.T) {
 	var pts []PsychPoint
 	for _, x := range cohGrid {
 		n := 1_000_000
-		pts = append(pts, PsychPoint{SignedCoh: x, N: n, K: int(math.Round(float64(n) * truth.At(x)))})
+		pts = append(pts, PsychPoint{X: x, N: n, K: int(math.Round(float64(n) * truth.At(x)))})
 	}
 	fit, err := FitLogistic(pts)
 	if err != nil {
@@ -39,7 +41,7 @@ func TestFitLogisticSampled(t *testing.T) {
 	for rep := 0; rep < 60; rep++ {
 		var pts []PsychPoint
 		for _, x := range cohGrid {
-			p := PsychPoint{SignedCoh: x, N: 200}
+			p := PsychPoint{X: x, N: 200}
 			for range p.N {
 				if rng.Float64() < truth.At(x) {
 					p.K++
@@ -80,7 +82,7 @@ func TestFitLogisticSeparableUsesFirth(t *testing.T) {
 	// always do, zero is split. The ML slope is infinite.
 	var pts []PsychPoint
 	for _, x := range cohGrid {
-		p := PsychPoint{SignedCoh: x, N: 20}
+		p := PsychPoint{X: x, N: 20}
 		switch {
 		case x > 0:
 			p.K = 20
@@ -100,11 +102,11 @@ func TestFitLogisticSeparableUsesFirth(t *testing.T) {
 
 func TestFitLogisticErrors(t *testing.T) {
 	for name, pts := range map[string][]PsychPoint{
-		"one coherence": {{SignedCoh: 1, N: 3, K: 1}, {SignedCoh: 1, N: 2, K: 1}},
+		"one coherence": {{X: 1, N: 3, K: 1}, {X: 1, N: 2, K: 1}},
 		"empty":         nil,
-		"K > N":         {{SignedCoh: 1, N: 3, K: 4}, {SignedCoh: 2, N: 2, K: 1}},
-		"N = 0":         {{SignedCoh: 1, N: 0, K: 0}, {SignedCoh: 2, N: 2, K: 1}},
-		"NaN coh":       {{SignedCoh: math.NaN(), N: 3, K: 1}, {SignedCoh: 2, N: 2, K: 1}},
+		"K > N":         {{X: 1, N: 3, K: 4}, {X: 2, N: 2, K: 1}},
+		"N = 0":         {{X: 1, N: 0, K: 0}, {X: 2, N: 2, K: 1}},
+		"NaN coh":       {{X: math.NaN(), N: 3, K: 1}, {X: 2, N: 2, K: 1}},
 	} {
 		if _, err := FitLogistic(pts); err == nil {
 			t.Errorf("%s: no error", name)
@@ -128,12 +130,15 @@ func TestActivityPsychometric(t *testing.T) {
 			t.Errorf("point %d = %+v, want %+v", i, ps.Points[i], want[i])
 		}
 	}
-	b, err := NewActivity(1, 1, 4, 1, 4)
+	b, err := NewActivity(1, 1, 4, 1, 4, data.Discrete)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.Dt = 1
-	if _, err := b.Psychometric(); !errors.Is(err, ErrNotBinary) {
-		t.Errorf("dim_ring 3: err = %v, want ErrNotBinary", err)
+	if _, err := b.Psychometric(); !errors.Is(err, ErrNoEvidence) {
+		t.Errorf("no evidence: err = %v, want ErrNoEvidence", err)
+	}
+	if ps.Label != "signed coherence (%)" || ps.Positive != 2 || ps.PositiveName != "choice[1]" {
+		t.Errorf("labels %q %d %q", ps.Label, ps.Positive, ps.PositiveName)
 	}
 }

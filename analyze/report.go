@@ -40,25 +40,26 @@ type Report struct {
 	// Seed is the test seed the activity was drawn with.
 	Seed     int64
 	Accuracy Accuracy
-	// Psychometric is nil for tasks with more than two choices.
+	// Psychometric is nil for tasks without a signed evidence variable.
 	Psychometric *Psychometric
 	// PCA is the principal component analysis of the hidden states of all
 	// real steps of all trials.
 	PCA *PCA
 	// ExampleTrial is the trial shown in the single-trial figures: the
-	// first trial at the middle non-zero coherence level (12.8% for the
-	// default levels), or trial 0 if all coherences are 0.
+	// first trial at the middle non-zero level of the evidence's magnitude
+	// (12.8% coherence for PerceptualDecisionMaking's default levels), or
+	// the first trial with a response period.
 	ExampleTrial int
 	// Notes lists analyses that were skipped and why.
 	Notes []string
 }
 
-// Analyze computes accuracy, psychometric curve and PCA of a (Choice and
-// Correct must be filled, as Evaluate and Decide do). seed is recorded in
-// the metrics. It returns an error if a is invalid, has non-finite hidden
-// states, or the PCA fails. When no psychometric curve can be made (more
-// than two choices, or a single signed coherence) it is skipped and Notes
-// says why.
+// Analyze computes accuracy and performance per condition, the
+// psychometric curve and the PCA of a (Choice, Correct and Performance must
+// be filled, as Evaluate does). seed is recorded in the metrics. It returns
+// an error if a is invalid, has non-finite hidden states, or the PCA fails.
+// When no psychometric curve can be made (no signed evidence, or a single
+// evidence level) it is skipped and Notes says why.
 func Analyze(a *Activity, seed int64) (*Report, error) {
 	acc, err := a.Accuracy()
 	if err != nil {
@@ -67,8 +68,8 @@ func Analyze(a *Activity, seed int64) (*Report, error) {
 	r := &Report{Activity: a, Seed: seed, Accuracy: acc}
 	r.Psychometric, err = a.Psychometric()
 	switch {
-	case errors.Is(err, ErrNotBinary):
-		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %d choices (signed coherence needs 2); see per-coherence accuracy", a.O-1))
+	case errors.Is(err, ErrNoEvidence):
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %s declares no signed evidence (see the accuracy per condition)", a.Task.ID))
 	case err != nil:
 		// E.g. a single coherence level: nothing to fit, but the rest stands.
 		r.Psychometric = nil
@@ -94,19 +95,27 @@ func Analyze(a *Activity, seed int64) (*Report, error) {
 func exampleTrial(a *Activity) int {
 	var levels []float64
 	seen := map[float64]bool{}
-	for _, c := range a.Coh {
-		if c > 0 && !seen[c] {
+	for n := 0; n < a.N; n++ {
+		x, ok := a.Evidence(n)
+		if !ok {
+			break
+		}
+		if c := math.Abs(x); c > 0 && !seen[c] {
 			seen[c] = true
 			levels = append(levels, c)
 		}
 	}
-	if len(levels) == 0 {
-		return 0
+	if len(levels) > 0 {
+		sort.Float64s(levels)
+		mid := levels[(len(levels)-1)/2]
+		for n := 0; n < a.N; n++ {
+			if x, _ := a.Evidence(n); math.Abs(x) == mid {
+				return n
+			}
+		}
 	}
-	sort.Float64s(levels)
-	mid := levels[(len(levels)-1)/2]
-	for n, c := range a.Coh {
-		if c == mid {
+	for n := 0; n < a.N; n++ {
+		if _, _, ok := a.DecisionSteps(n); ok {
 			return n
 		}
 	}
@@ -115,14 +124,20 @@ func exampleTrial(a *Activity) int {
 
 // Metrics is the content of metrics.json.
 type Metrics struct {
-	Seed    int64 `json:"seed"`
-	NTrials int   `json:"n_trials"`
+	Task    string `json:"task"`
+	Seed    int64  `json:"seed"`
+	NTrials int    `json:"n_trials"`
 	// TestAccuracy is the percentage of trials whose choice at the last
-	// step was correct.
-	TestAccuracy float64 `json:"test_accuracy"`
+	// step was correct (the tutorial's rule; absent for continuous actions).
+	TestAccuracy *float64 `json:"test_accuracy,omitempty"`
+	// Performance is the mean NeuroGym performance (the task's own score of
+	// the network's per-step actions).
+	Performance *float64 `json:"performance"`
 	// NoResponse counts trials still fixating at the last step.
-	NoResponse   int               `json:"n_no_response"`
-	PerCoherence PerCoherence      `json:"per_coherence"`
+	NoResponse int `json:"n_no_response"`
+	// ByCondition holds, for each condition variable, each value's trials,
+	// correct choices, accuracy (percent) and performance.
+	ByCondition  ByCondition       `json:"by_condition"`
 	Psychometric *PsychometricJSON `json:"psychometric,omitempty"`
 	// ExplainedVarianceRatio holds the share of hidden-state variance of
 	// the first (up to NumPCs) principal components.
@@ -130,30 +145,41 @@ type Metrics struct {
 	DtMs                   float64   `json:"dt_ms"`
 	StepsMax               int       `json:"steps_max"`
 	ExampleTrial           int       `json:"example_trial"`
+	Notes                  []string  `json:"notes,omitempty"`
 }
 
-// PerCoherence is the per-coherence accuracy; it marshals to a JSON object
-// keyed by the coherence in percent ("0", "6.4", ...) in increasing order,
-// each value {"n": trials, "correct": count, "accuracy": percent}.
-type PerCoherence []CohAccuracy
+// ByCondition marshals to a JSON object keyed by variable, each an object
+// keyed by the value (its JSON text: "0", "6.4", "\"match\"", or the task
+// id) in the order of Accuracy.ByCondition, each value
+// {"n", "correct", "accuracy", "performance"} (null where undefined).
+type ByCondition []Condition
 
 // MarshalJSON implements json.Marshaler.
-func (p PerCoherence) MarshalJSON() ([]byte, error) {
+func (c ByCondition) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, c := range p {
+	for i, cond := range c {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		v, err := json.Marshal(struct {
-			N        int      `json:"n"`
-			Correct  int      `json:"correct"`
-			Accuracy *float64 `json:"accuracy"`
-		}{c.N, c.Correct, finite(c.Percent())})
-		if err != nil {
-			return nil, err
+		fmt.Fprintf(&b, "%q:{", cond.Var)
+		for j, l := range cond.Levels {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			v, err := json.Marshal(struct {
+				N           int      `json:"n"`
+				Correct     int      `json:"correct"`
+				Accuracy    *float64 `json:"accuracy"`
+				Performance *float64 `json:"performance"`
+			}{l.N, l.Correct, finite(l.Percent()), finite(l.Performance())})
+			if err != nil {
+				return nil, err
+			}
+			k, _ := json.Marshal(l.Value)
+			fmt.Fprintf(&b, "%s:%s", k, v)
 		}
-		fmt.Fprintf(&b, "%q:%s", formatCoh(c.Coh), v)
+		b.WriteByte('}')
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
@@ -171,12 +197,13 @@ type PsychometricJSON struct {
 	Points  []PointJSON `json:"points"`
 }
 
-// PointJSON is one psychometric point in metrics.json.
+// PointJSON is one psychometric point in metrics.json: the signed
+// evidence, the trials and the fraction choosing the favoured action.
 type PointJSON struct {
-	SignedCoh float64 `json:"signed_coh"`
-	N         int     `json:"n"`
-	PChoose2  float64 `json:"p_choose_2"`
-	SE        float64 `json:"se"`
+	X  float64 `json:"x"`
+	N  int     `json:"n"`
+	P  float64 `json:"p"`
+	SE float64 `json:"se"`
 }
 
 func finite(v float64) *float64 {
@@ -190,20 +217,25 @@ func finite(v float64) *float64 {
 func (r *Report) Metrics() Metrics {
 	a := r.Activity
 	m := Metrics{
+		Task:         a.Task.ID,
 		Seed:         r.Seed,
 		NTrials:      r.Accuracy.N,
-		TestAccuracy: r.Accuracy.Percent(),
+		Performance:  finite(r.Accuracy.Performance),
 		NoResponse:   r.Accuracy.NoResponse,
-		PerCoherence: PerCoherence(r.Accuracy.PerCoherence),
+		ByCondition:  ByCondition(r.Accuracy.ByCondition),
 		DtMs:         a.Dt,
 		StepsMax:     a.T,
 		ExampleTrial: r.ExampleTrial,
+		Notes:        r.Notes,
+	}
+	if r.Accuracy.HasChoice {
+		m.TestAccuracy = finite(r.Accuracy.Percent())
 	}
 	evr := r.PCA.ExplainedVarianceRatio()
 	m.ExplainedVarianceRatio = evr[:min(NumPCs, len(evr))]
 	if ps := r.Psychometric; ps != nil {
 		pj := &PsychometricJSON{
-			Model:   "P(choose choice 2) = 1/(1+exp(-slope*(x-bias))), x = signed coherence in percent, + favours choice 2",
+			Model:   fmt.Sprintf("P(choose %s) = 1/(1+exp(-slope*(x-bias))), x = %s, + favours %s", ps.PositiveName, ps.Label, ps.PositiveName),
 			Method:  ps.Fit.Method,
 			Bias:    ps.Fit.Bias,
 			BiasSE:  finite(ps.Fit.BiasSE),
@@ -211,7 +243,7 @@ func (r *Report) Metrics() Metrics {
 			SlopeSE: finite(ps.Fit.SlopeSE),
 		}
 		for _, p := range ps.Points {
-			pj.Points = append(pj.Points, PointJSON{SignedCoh: p.SignedCoh, N: p.N, PChoose2: p.P(), SE: p.SE()})
+			pj.Points = append(pj.Points, PointJSON{X: p.X, N: p.N, P: p.P(), SE: p.SE()})
 		}
 		m.Psychometric = pj
 	}
@@ -290,14 +322,14 @@ func (r *Report) WriteFiles(dir string) ([]string, error) {
 // table, the psychometric fit, the first explained-variance ratios and any
 // notes.
 func (r *Report) WriteSummary(w io.Writer) error {
-	fmt.Fprintf(w, "test: %d trials, seed %d, noise on\n", r.Accuracy.N, r.Seed)
+	fmt.Fprintf(w, "test on %s: %d trials, seed %d, noise on\n", r.Activity.Task.ID, r.Accuracy.N, r.Seed)
 	if err := r.Accuracy.WriteTable(w); err != nil {
 		return err
 	}
 	if ps := r.Psychometric; ps != nil {
 		f := ps.Fit
-		fmt.Fprintf(w, "psychometric (%s logistic): bias %.3g ± %.2g %% coherence, slope %.3g ± %.2g per %%\n",
-			f.Method, f.Bias, f.BiasSE, f.Slope, f.SlopeSE)
+		fmt.Fprintf(w, "psychometric (%s logistic on %s): bias %.3g ± %.2g, slope %.3g ± %.2g per unit\n",
+			f.Method, ps.Label, f.Bias, f.BiasSE, f.Slope, f.SlopeSE)
 	}
 	evr := r.PCA.ExplainedVarianceRatio()
 	fmt.Fprintf(w, "explained variance of PC1-3: ")

@@ -18,8 +18,8 @@ func TestReportWriteFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Coh[r.ExampleTrial] != 12.8 {
-		t.Errorf("example trial %d has coherence %v, want the middle level 12.8", r.ExampleTrial, a.Coh[r.ExampleTrial])
+	if c := a.Vars[r.ExampleTrial].Float("coh"); c != 12.8 {
+		t.Errorf("example trial %d has coherence %v, want the middle level 12.8", r.ExampleTrial, c)
 	}
 	dir := t.TempDir()
 	files, err := r.WriteFiles(dir)
@@ -46,12 +46,12 @@ func TestReportWriteFiles(t *testing.T) {
 	if m["test_accuracy"].(float64) != acc.Percent() || m["n_trials"].(float64) != 80 || m["seed"].(float64) != 42 {
 		t.Errorf("metrics %v: want accuracy %v, 80 trials, seed 42", m, acc.Percent())
 	}
-	per := m["per_coherence"].(map[string]any)
+	per := m["by_condition"].(map[string]any)["coh"].(map[string]any)
 	total := 0.0
-	for _, c := range acc.PerCoherence {
-		e := per[formatCoh(c.Coh)].(map[string]any)
+	for _, c := range acc.ByCondition[0].Levels {
+		e := per[c.Value].(map[string]any)
 		if e["n"].(float64) != float64(c.N) || e["accuracy"].(float64) != c.Percent() {
-			t.Errorf("per_coherence[%v] = %v, want n %d accuracy %v", c.Coh, e, c.N, c.Percent())
+			t.Errorf("by_condition.coh[%v] = %v, want n %d accuracy %v", c.Value, e, c.N, c.Percent())
 		}
 		total += e["n"].(float64)
 	}
@@ -60,7 +60,10 @@ func TestReportWriteFiles(t *testing.T) {
 	}
 	// Coherences appear in increasing order in the file.
 	if i, j := bytes.Index(b, []byte(`"6.4"`)), bytes.Index(b, []byte(`"51.2"`)); i < 0 || j < i {
-		t.Errorf("per_coherence not in increasing order:\n%s", b)
+		t.Errorf("by_condition.coh not in increasing order:\n%s", b)
+	}
+	if m["task"] != "PerceptualDecisionMaking-v0" {
+		t.Errorf("task = %v", m["task"])
 	}
 	if evr := m["explained_variance_ratio"].([]any); len(evr) != NumPCs {
 		t.Errorf("%d explained variance ratios, want %d", len(evr), NumPCs)
@@ -81,12 +84,10 @@ func TestReportWriteFiles(t *testing.T) {
 }
 
 func TestReportThreeChoices(t *testing.T) {
-	mc, tc := tutorialConfigs()
-	tc.DimRing = 3
-	mc.NInput, mc.NOutput = tc.ObsDim(), tc.ActDim()
+	mc, tc := tutorialConfigs(t, `{"dt": 20, "dim_ring": 3}`)
 	mc.NHidden = 8
 	w := model.InitWeights(mc, 2, tensor.Float32)
-	a, err := Evaluate(mc, w, tc, 30, 1)
+	a, err := Evaluate(tc, mc, w, 30, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,8 +115,8 @@ func TestReportThreeChoices(t *testing.T) {
 
 func TestReportSingleCoherence(t *testing.T) {
 	a := syntheticActivity(t, 20, 4)
-	for n := range a.Coh {
-		a.Coh[n] = 0
+	for n := range a.Vars {
+		a.Vars[n].SetFloat("coh", 0)
 	}
 	r, err := Analyze(a, 0)
 	if err != nil {

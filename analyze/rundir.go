@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/train"
 )
 
@@ -47,8 +48,11 @@ func RunDir(dir string, opt RunOptions) (*Report, string, []string, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, "", nil, fmt.Errorf("analyze: output directory: %w", err)
 	}
-	tcfg := cfg.TaskConfig()
-	act, err := Evaluate(cfg.ModelConfig(tcfg.ObsDim(), tcfg.ActDim()), w, tcfg, opt.NTrials, seed)
+	task, err := cfg.MakeTask(data.IntSeed(0))
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("analyze: run %s: %w", dir, err)
+	}
+	act, err := Evaluate(task, cfg.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim), w, opt.NTrials, seed)
 	if err != nil {
 		return nil, "", nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
 // syntheticActivity returns n two-choice trials that look like a trained
@@ -14,11 +16,12 @@ import (
 func syntheticActivity(t testing.TB, n int, seed uint64) *Activity {
 	t.Helper()
 	const T, H = 22, 16
-	a, err := NewActivity(n, T, 3, H, 3)
+	a, err := NewActivity(n, T, 3, H, 3, data.Discrete)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Dt = 100
+	a.Task = pdmLabels(t)
 	rng := rand.New(rand.NewPCG(seed, 99))
 	mix := make([]float64, 3*H)
 	for k := range mix {
@@ -32,7 +35,8 @@ func syntheticActivity(t testing.TB, n int, seed uint64) *Activity {
 		if tr%7 == 3 {
 			steps = T - 1
 		}
-		a.GroundTruth[tr], a.Coh[tr], a.Steps[tr] = g, c, steps
+		setTrial(a, tr, g, c)
+		a.Steps[tr] = steps
 		sign := float64(2*g - 1)
 		z := 0.0
 		for s := 0; s < steps; s++ {

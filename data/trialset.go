@@ -167,13 +167,13 @@ type VarArray struct {
 	Bool  []bool
 }
 
-// VarArrays collects the trial variables of trials into arrays, in the
+// VarArrays collects the trial variables vars (one dict per trial) into arrays, in the
 // order they first appear: a scalar variable present in every trial keeps
 // its kind (ints widened to floats if some trials hold floats); one missing
 // from some trials becomes float64 with NaN there (bools as 0/1); lists of
 // one fixed length become (n, len) float64 arrays; strings and lists of
 // varying length are left out (they are in the JSON form of the trials).
-func VarArrays(trials []*Trial) []VarArray {
+func VarArrays(vars []*Vars) []VarArray {
 	type info struct {
 		kind    VarKind
 		width   int
@@ -183,8 +183,8 @@ func VarArrays(trials []*Trial) []VarArray {
 	}
 	var order []string
 	seen := map[string]*info{}
-	for _, tr := range trials {
-		for _, v := range tr.Vars.All() {
+	for _, vs := range vars {
+		for _, v := range vs.All() {
 			in, ok := seen[v.Name]
 			if !ok {
 				in = &info{kind: v.Kind, width: len(v.List)}
@@ -204,7 +204,7 @@ func VarArrays(trials []*Trial) []VarArray {
 			}
 		}
 	}
-	n := len(trials)
+	n := len(vars)
 	var out []VarArray
 	for _, name := range order {
 		in := seen[name]
@@ -215,8 +215,8 @@ func VarArrays(trials []*Trial) []VarArray {
 		if in.kind == IntsVar || in.kind == FloatsVar {
 			a.Kind, a.Width = FloatsVar, in.width
 			a.Float = make([]float64, n*in.width)
-			for i, tr := range trials {
-				v, ok := tr.Vars.Get(name)
+			for i, vs := range vars {
+				v, ok := vs.Get(name)
 				for k := 0; k < in.width; k++ {
 					a.Float[i*in.width+k] = math.NaN()
 					if ok {
@@ -230,8 +230,8 @@ func VarArrays(trials []*Trial) []VarArray {
 		if in.mixed || in.count < n {
 			a.Kind = FloatVar
 		}
-		for _, tr := range trials {
-			v, ok := tr.Vars.Get(name)
+		for _, vs := range vars {
+			v, ok := vs.Get(name)
 			switch a.Kind {
 			case IntVar:
 				a.Int = append(a.Int, int64(v.Num))
@@ -321,7 +321,11 @@ func (s *TrialSet) WriteNPZ(path string) error {
 		v    any
 	}
 	members := []member{{"ob", ob}, {"gt", gt}, {"trial_len", lens}, {"task_index", tasks}}
-	for _, a := range VarArrays(s.Trials) {
+	vars := make([]*Vars, n)
+	for i, tr := range s.Trials {
+		vars[i] = &tr.Vars
+	}
+	for _, a := range VarArrays(vars) {
 		var v any
 		switch {
 		case a.Kind == IntVar:

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/tasks"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -19,20 +20,33 @@ import (
 // command-line flags are the names used by the NeuroGym PyTorch tutorial.
 // Times are in milliseconds.
 type Config struct {
-	Dt            float64 `json:"dt"`             // time step, ms
-	StimLen       float64 `json:"stim_len"`       // stimulus period, ms
-	StimNoise     float64 `json:"stim_noise"`     // task input noise sigma (NeuroGym "sigma")
-	SeqLen        int     `json:"seq_len"`        // steps per training sequence
-	NNeurons      int     `json:"n_neurons"`      // recurrent units
-	NetworkNoise  float64 `json:"network_noise"`  // recurrent noise level s
-	Tau           float64 `json:"tau"`            // membrane time constant, ms
-	ActivationFun string  `json:"activation_fun"` // "relu", "sigmoid" or "softplus"
-	BatchSize     int     `json:"batch_size"`     // sequences per iteration
-	NIteration    int     `json:"n_iteration"`    // training iterations
-	LearningRate  float64 `json:"learning_rate"`  // optimiser step size
-	Optimizer     string  `json:"optimizer"`      // "Adam", "RMSprop" or "SGD"
-	Loss          string  `json:"loss"`           // "CrossEntropy", "L1" or "L2"
-	Seed          int64   `json:"seed"`           // the one seed that fixes the run
+	// Task is the NeuroGym task id, or a list of ids trained as a schedule.
+	Task TaskList `json:"task"`
+	// TaskKwargs are NeuroGym's constructor keywords for the task (for every
+	// task of a schedule), e.g. {"timing": {"delay": 500}, "cohs": [5, 20]}.
+	TaskKwargs Kwargs `json:"task_kwargs"`
+	// Schedule ("random" or "sequential") and EnvInput (rule inputs, one per
+	// task) apply to a list of tasks (NeuroGym's ScheduleEnvs).
+	Schedule string `json:"schedule,omitempty"`
+	EnvInput *bool  `json:"env_input,omitempty"`
+
+	Dt float64 `json:"dt"` // time step, ms, for every task
+	// StimLen (ms) and StimNoise are the tutorial's shorthands for the
+	// task keywords timing.stimulus and sigma; nil leaves the task's own
+	// (for PerceptualDecisionMaking the tutorial's 1000 ms and 0.3).
+	StimLen       *float64 `json:"stim_len,omitempty"`
+	StimNoise     *float64 `json:"stim_noise,omitempty"`
+	SeqLen        int      `json:"seq_len"`        // steps per training sequence
+	NNeurons      int      `json:"n_neurons"`      // recurrent units
+	NetworkNoise  float64  `json:"network_noise"`  // recurrent noise level s
+	Tau           float64  `json:"tau"`            // membrane time constant, ms
+	ActivationFun string   `json:"activation_fun"` // "relu", "sigmoid" or "softplus"
+	BatchSize     int      `json:"batch_size"`     // sequences per iteration
+	NIteration    int      `json:"n_iteration"`    // training iterations
+	LearningRate  float64  `json:"learning_rate"`  // optimiser step size
+	Optimizer     string   `json:"optimizer"`      // "Adam", "RMSprop" or "SGD"
+	Loss          string   `json:"loss"`           // "CrossEntropy", "L1" or "L2"; "" picks CrossEntropy, or L2 for a Box action space
+	Seed          int64    `json:"seed"`           // the one seed that fixes the run
 }
 
 // Allowed spellings (canonical forms), matched case-insensitively. Functions,
@@ -45,10 +59,12 @@ func lossNames() []string       { return []string{"CrossEntropy", "L1", "L2"} }
 // network noise 0.1 and tau 100 ms, batches of 16, 1000 iterations of Adam at
 // learning rate 0.01 on the cross-entropy loss, seed 0.
 func DefaultConfig() Config {
+	stimLen, stimNoise := float64(tutorialStimLen), tutorialStimNoise
 	return Config{
+		Task:          TaskList{TutorialTask},
 		Dt:            20,
-		StimLen:       1000,
-		StimNoise:     0.3,
+		StimLen:       &stimLen,
+		StimNoise:     &stimNoise,
 		SeqLen:        60,
 		NNeurons:      64,
 		NetworkNoise:  0.1,
@@ -64,9 +80,17 @@ func DefaultConfig() Config {
 }
 
 // Canonical returns c with activation_fun, optimizer and loss spelled in their
-// canonical forms ("relu", "Adam", "CrossEntropy", ...). Names that are not
-// recognised are left as they are; Validate reports them.
+// canonical forms ("relu", "Adam", "CrossEntropy", ...), the loss chosen for
+// the task's action space when it is empty, and the task defaults filled in
+// (see canonicalTask). Names that are not recognised are left as they are;
+// Validate reports them.
 func (c Config) Canonical() Config {
+	c = c.canonicalTask()
+	if c.Loss == "" {
+		if d, err := tasks.Describe(c.Task[0]); err == nil {
+			c.Loss, _ = resolveLoss("", d.ActSpace)
+		}
+	}
 	if s := canonical(c.ActivationFun, activationNames()); s != "" {
 		c.ActivationFun = s
 	}
@@ -106,11 +130,15 @@ func (c Config) Validate() error {
 	}
 
 	positive("dt", c.Dt, " (ms)")
-	positive("stim_len", c.StimLen, " (ms)")
-	if finite(c.StimLen) && finite(c.Dt) && c.Dt > 0 && c.StimLen > 0 && c.StimLen < c.Dt {
-		bad("stim_len", c.StimLen, fmt.Sprintf("must be at least dt = %v ms (the stimulus would have no step)", c.Dt))
+	if c.StimLen != nil {
+		positive("stim_len", *c.StimLen, " (ms)")
+		if finite(*c.StimLen) && finite(c.Dt) && c.Dt > 0 && *c.StimLen > 0 && *c.StimLen < c.Dt {
+			bad("stim_len", *c.StimLen, fmt.Sprintf("must be at least dt = %v ms (the stimulus would have no step)", c.Dt))
+		}
 	}
-	nonNegative("stim_noise", c.StimNoise)
+	if c.StimNoise != nil {
+		nonNegative("stim_noise", *c.StimNoise)
+	}
 	positiveInt("seq_len", c.SeqLen)
 	positiveInt("n_neurons", c.NNeurons)
 	nonNegative("network_noise", c.NetworkNoise)
@@ -133,11 +161,14 @@ func (c Config) Validate() error {
 	if len(errs) == 0 {
 		// The task and the network check themselves too (e.g. limits that
 		// only they know); their errors name their own fields.
-		task := c.TaskConfig()
-		if err := task.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("task: %w", err))
-		} else if err := c.ModelConfig(task.ObsDim(), task.ActDim()).Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("network: %w", err))
+		task, terrs := c.validateTask()
+		errs = append(errs, terrs...)
+		if task != nil {
+			if _, err := resolveLoss(c.Loss, task.ActSpace()); err != nil {
+				errs = append(errs, err)
+			} else if err := c.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim).Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("network: %w", err))
+			}
 		}
 	}
 	if len(errs) == 0 {
@@ -146,19 +177,9 @@ func (c Config) Validate() error {
 	return fmt.Errorf("invalid training configuration: %w", errors.Join(errs...))
 }
 
-// TaskConfig returns the NeuroGym PerceptualDecisionMaking configuration of
-// the tutorial's kwargs {"dt": dt, "timing": {"stimulus": stim_len},
-// "sigma": stim_noise}; every other task parameter keeps its default.
-func (c Config) TaskConfig() data.PDMConfig {
-	t := data.DefaultPDMConfig()
-	t.Dt = c.Dt
-	t.Timing.Stimulus = data.Constant(c.StimLen)
-	t.Sigma = c.StimNoise
-	return t
-}
-
 // ModelConfig returns the network configuration for a task with obsDim
-// inputs and actDim outputs (data.PDMConfig.ObsDim and ActDim).
+// inputs and actDim outputs (the sizes of its observation and action
+// spaces).
 func (c Config) ModelConfig(obsDim, actDim int) model.Config {
 	c = c.Canonical()
 	return model.Config{
@@ -172,10 +193,14 @@ func (c Config) ModelConfig(obsDim, actDim int) model.Config {
 	}
 }
 
-// modelConfig is ModelConfig for the task of c.
-func (c Config) modelConfig() model.Config {
-	t := c.TaskConfig()
-	return c.ModelConfig(t.ObsDim(), t.ActDim())
+// Network returns the network configuration for the configured task. The
+// configuration must be valid.
+func (c Config) Network() (model.Config, error) {
+	t, err := c.MakeTask(data.IntSeed(0))
+	if err != nil {
+		return model.Config{}, err
+	}
+	return c.ModelConfig(t.ObSpace().Dim, t.ActSpace().Dim), nil
 }
 
 // DecodeConfig reads a JSON configuration from r. Keys that are absent keep
@@ -229,9 +254,13 @@ func ConfigKeys() []string {
 // bindFlags defines one flag per Config field on fs, stored in c and
 // defaulting to c's current values.
 func (c *Config) bindFlags(fs *flag.FlagSet) {
-	fs.Float64Var(&c.Dt, "dt", c.Dt, "time step `ms`")
-	fs.Float64Var(&c.StimLen, "stim_len", c.StimLen, "stimulus duration `ms`")
-	fs.Float64Var(&c.StimNoise, "stim_noise", c.StimNoise, "stimulus noise sigma (NeuroGym sigma)")
+	fs.Var(&c.Task, "task", "NeuroGym task `id`, or ids separated by commas for a schedule (go run ./cmd/task -list)")
+	fs.Var(&c.TaskKwargs, "task_kwargs", "NeuroGym constructor keywords as a JSON `object`, e.g. '{\"timing\": {\"delay\": 500}}'")
+	fs.StringVar(&c.Schedule, "schedule", c.Schedule, "for a list of tasks: random (default) or sequential")
+	fs.Var(optBool{&c.EnvInput}, "env_input", "for a list of tasks: one rule input per task (default true)")
+	fs.Float64Var(&c.Dt, "dt", c.Dt, "time step `ms`, for every task")
+	fs.Var(optFloat{&c.StimLen}, "stim_len", "stimulus duration `ms` (shorthand for task_kwargs timing.stimulus; tutorial 1000)")
+	fs.Var(optFloat{&c.StimNoise}, "stim_noise", "stimulus noise (shorthand for task_kwargs sigma; tutorial 0.3)")
 	fs.IntVar(&c.SeqLen, "seq_len", c.SeqLen, "steps per training sequence")
 	fs.IntVar(&c.NNeurons, "n_neurons", c.NNeurons, "number of recurrent units")
 	fs.Float64Var(&c.NetworkNoise, "network_noise", c.NetworkNoise, "recurrent noise level")
@@ -241,7 +270,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.NIteration, "n_iteration", c.NIteration, "training iterations")
 	fs.Float64Var(&c.LearningRate, "learning_rate", c.LearningRate, "learning rate")
 	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimiser: "+strings.Join(optimizerNames(), ", "))
-	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: "+strings.Join(lossNames(), ", "))
+	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: "+strings.Join(lossNames(), ", ")+" (default CrossEntropy, or L2 for continuous actions)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "run seed (fixes data, weights and noise)")
 }
 

@@ -12,11 +12,13 @@ import (
 	"testing"
 )
 
+func fptr(v float64) *float64 { return &v }
+
 func TestDefaultConfigIsTutorial(t *testing.T) {
-	want := Config{Dt: 20, StimLen: 1000, StimNoise: 0.3, SeqLen: 60, NNeurons: 64,
+	want := Config{Task: TaskList{"PerceptualDecisionMaking-v0"}, Dt: 20, StimLen: fptr(1000), StimNoise: fptr(0.3), SeqLen: 60, NNeurons: 64,
 		NetworkNoise: 0.1, Tau: 100, ActivationFun: "relu", BatchSize: 16, NIteration: 1000,
 		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0}
-	if got := DefaultConfig(); got != want {
+	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() = %+v, want %+v", got, want)
 	}
 	if err := DefaultConfig().Validate(); err != nil {
@@ -25,7 +27,10 @@ func TestDefaultConfigIsTutorial(t *testing.T) {
 }
 
 func TestConfigJSONKeysAreFlagNames(t *testing.T) {
-	b, err := json.Marshal(DefaultConfig())
+	c := DefaultConfig()
+	c.Task = TaskList{TutorialTask, TutorialTask} // a schedule has every key
+	c = c.Canonical()
+	b, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +51,7 @@ func TestConfigJSONKeysAreFlagNames(t *testing.T) {
 
 func TestConfigJSONRoundTrip(t *testing.T) {
 	c := DefaultConfig()
-	c.NNeurons, c.StimNoise, c.Optimizer, c.Seed = 32, 0.125, "SGD", -7
+	c.NNeurons, c.StimNoise, c.Optimizer, c.Seed = 32, fptr(0.125), "SGD", -7
 	b, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +60,7 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != c {
+	if !reflect.DeepEqual(got, c) {
 		t.Errorf("round trip: got %+v, want %+v", got, c)
 	}
 }
@@ -87,7 +92,7 @@ func TestDecodeConfig(t *testing.T) {
 			}
 			want := DefaultConfig()
 			c.want(&want)
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
 		})
@@ -101,9 +106,16 @@ func TestValidate(t *testing.T) {
 		errHas []string // all must appear
 	}{
 		{"zero dt", func(c *Config) { c.Dt = 0 }, []string{"dt = 0", "positive"}},
-		{"negative stim_len", func(c *Config) { c.StimLen = -1 }, []string{"stim_len"}},
-		{"stim_len below dt", func(c *Config) { c.StimLen = 10 }, []string{"stim_len = 10", "dt"}},
-		{"negative stim_noise", func(c *Config) { c.StimNoise = -0.1 }, []string{"stim_noise"}},
+		{"negative stim_len", func(c *Config) { c.StimLen = fptr(-1) }, []string{"stim_len"}},
+		{"stim_len below dt", func(c *Config) { c.StimLen = fptr(10) }, []string{"stim_len = 10", "dt"}},
+		{"negative stim_noise", func(c *Config) { c.StimNoise = fptr(-0.1) }, []string{"stim_noise"}},
+		{"unknown task", func(c *Config) { c.Task = TaskList{"PerceptualDecisionMakng-v0"} }, []string{`no task with id "PerceptualDecisionMakng-v0"`, "did you mean: PerceptualDecisionMaking-v0"}},
+		{"dt in task_kwargs", func(c *Config) { c.TaskKwargs = Kwargs(`{"dt": 10}`) }, []string{`"dt" is the dt key of the configuration`}},
+		{"stim_len and timing.stimulus", func(c *Config) { c.TaskKwargs = Kwargs(`{"timing": {"stimulus": 500}}`) }, []string{"stim_len and task_kwargs timing.stimulus"}},
+		{"stim_noise and sigma", func(c *Config) { c.TaskKwargs = Kwargs(`{"sigma": 1}`) }, []string{"stim_noise and task_kwargs sigma"}},
+		{"bad task keyword", func(c *Config) { c.TaskKwargs = Kwargs(`{"dim_rng": 3}`) }, []string{`unknown keyword "dim_rng"`}},
+		{"schedule of one task", func(c *Config) { c.Schedule = "random" }, []string{"schedule and env_input apply to a list"}},
+		{"unknown schedule", func(c *Config) { c.Task = TaskList{TutorialTask, TutorialTask}; c.Schedule = "blocks" }, []string{`schedule = "blocks"`}},
 		{"zero seq_len", func(c *Config) { c.SeqLen = 0 }, []string{"seq_len = 0", "positive integer"}},
 		{"negative n_neurons", func(c *Config) { c.NNeurons = -3 }, []string{"n_neurons = -3"}},
 		{"negative network_noise", func(c *Config) { c.NetworkNoise = -1 }, []string{"network_noise"}},

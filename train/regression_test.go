@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/taskrnn/taskrnn/analyze"
+	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/train"
 )
 
@@ -42,8 +43,11 @@ func TestAccuracyRegression(t *testing.T) {
 	t.Logf("seed %d: final training loss %.4f, accuracy %.1f%%, loop %.2f s",
 		cfg.Seed, res.FinalLoss(), res.FinalAccuracy(), res.TrainSeconds)
 
-	task := cfg.TaskConfig()
-	act, err := analyze.Evaluate(cfg.ModelConfig(task.ObsDim(), task.ActDim()), res.Weights, task, 1000, cfg.Seed)
+	task, err := cfg.MakeTask(data.IntSeed(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := analyze.Evaluate(task, cfg.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim), res.Weights, 1000, cfg.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,9 +56,12 @@ func TestAccuracyRegression(t *testing.T) {
 		t.Fatal(err)
 	}
 	hiN, hiCorrect := 0, 0
-	for _, c := range acc.PerCoherence {
-		t.Logf("coherence %4g%%: %5.1f%% of %d", c.Coh, c.Percent(), c.N)
-		if c.Coh >= 12.8 {
+	if acc.ByCondition[0].Var != "coh" {
+		t.Fatalf("first condition %q, want coh", acc.ByCondition[0].Var)
+	}
+	for _, c := range acc.ByCondition[0].Levels {
+		t.Logf("coherence %4g%%: %5.1f%% of %d", c.X, c.Percent(), c.N)
+		if c.X >= 12.8 {
 			hiN += c.N
 			hiCorrect += c.Correct
 		}

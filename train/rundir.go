@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -103,21 +104,21 @@ func PrepareRunDir(dir string, force bool) error {
 
 // Summary is the content of summary.json.
 type Summary struct {
-	FinalTrainLoss      float64 `json:"final_train_loss"`      // mean loss of the last FinalWindow iterations
-	FinalTrainAccuracy  float64 `json:"final_train_accuracy"`  // percent, mean of the last FinalWindow iterations
-	TrainSeconds        float64 `json:"train_seconds"`         // training loop alone
-	SecondsPerIteration float64 `json:"seconds_per_iteration"` // TrainSeconds / NIteration
-	NIteration          int     `json:"n_iteration"`           // completed iterations
-	NIterationPlanned   int     `json:"n_iteration_planned"`   // Config.NIteration
-	Graph               string  `json:"graph"`                 // training graph: "fast" or "reference"
-	Stopped             string  `json:"stopped,omitempty"`     // why training stopped early, if it did
+	FinalTrainLoss      float64  `json:"final_train_loss"`               // mean loss of the last FinalWindow iterations
+	FinalTrainAccuracy  *float64 `json:"final_train_accuracy,omitempty"` // percent, mean of the last FinalWindow iterations; absent for continuous (Box) actions
+	TrainSeconds        float64  `json:"train_seconds"`                  // training loop alone
+	SecondsPerIteration float64  `json:"seconds_per_iteration"`          // TrainSeconds / NIteration
+	NIteration          int      `json:"n_iteration"`                    // completed iterations
+	NIterationPlanned   int      `json:"n_iteration_planned"`            // Config.NIteration
+	Graph               string   `json:"graph"`                          // training graph: "fast" or "reference"
+	Stopped             string   `json:"stopped,omitempty"`              // why training stopped early, if it did
 }
 
 // Summary returns the summary of res.
 func (r *Result) Summary() Summary {
 	return Summary{
 		FinalTrainLoss:      r.FinalLoss(),
-		FinalTrainAccuracy:  r.FinalAccuracy(),
+		FinalTrainAccuracy:  finiteOrNil(r.FinalAccuracy()),
 		TrainSeconds:        r.TrainSeconds,
 		SecondsPerIteration: r.SecondsPerIteration(),
 		NIteration:          r.Completed(),
@@ -282,9 +283,20 @@ func LoadRun(dir string) (Config, *model.Weights, error) {
 	if _, err := os.Stat(npz); errors.Is(err, fs.ErrNotExist) {
 		return Config{}, nil, fmt.Errorf("load run %q: %s not found", dir, ModelFile)
 	}
-	w, err := model.LoadWeightsNPZ(npz, cfg.modelConfig())
+	mcfg, err := cfg.Network()
+	if err != nil {
+		return Config{}, nil, fmt.Errorf("load run %q: %s: %w", dir, ConfigFile, err)
+	}
+	w, err := model.LoadWeightsNPZ(npz, mcfg)
 	if err != nil {
 		return Config{}, nil, fmt.Errorf("load run %q: %w", dir, err)
 	}
 	return cfg, w, nil
+}
+
+func finiteOrNil(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -77,7 +78,7 @@ func TestWriteRunAndLoadRun(t *testing.T) {
 	if err := dec.Decode(&s); err != nil {
 		t.Fatal(err)
 	}
-	if s.NIteration != 20 || s.FinalTrainLoss != res.FinalLoss() || s.FinalTrainAccuracy != res.FinalAccuracy() || s.TrainSeconds <= 0 || s.SecondsPerIteration <= 0 {
+	if s.NIteration != 20 || s.FinalTrainLoss != res.FinalLoss() || s.FinalTrainAccuracy == nil || *s.FinalTrainAccuracy != res.FinalAccuracy() || s.TrainSeconds <= 0 || s.SecondsPerIteration <= 0 {
 		t.Errorf("summary.json = %s", b)
 	}
 	for _, key := range []string{"final_train_loss", "final_train_accuracy", "train_seconds", "seconds_per_iteration", "n_iteration"} {
@@ -102,7 +103,7 @@ func TestWriteRunAndLoadRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg != res.Config {
+	if !reflect.DeepEqual(cfg, res.Config) {
 		t.Errorf("LoadRun config %+v, want %+v", cfg, res.Config)
 	}
 	if !equalWeights(w, res.Weights) {
@@ -111,7 +112,7 @@ func TestWriteRunAndLoadRun(t *testing.T) {
 
 	// A run's config.json is a valid -config file.
 	again, err := LoadConfigFile(filepath.Join(dir, ConfigFile))
-	if err != nil || again != res.Config {
+	if err != nil || !reflect.DeepEqual(again, res.Config) {
 		t.Errorf("config.json as -config: %+v, %v", again, err)
 	}
 }

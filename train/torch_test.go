@@ -53,13 +53,15 @@ func TestDumpForTorch(t *testing.T) {
 	const n = 30
 	cfg := DefaultConfig()
 	cfg.NIteration = n
-	task := cfg.TaskConfig()
-	ds, err := data.NewDataset(task, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	tr, err := NewTrainer(cfg, Options{}) // the training data stream, as Train draws it
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer tr.Close()
+	ds := tr.ds
 	nz := model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0))
-	T, B, H, I := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons, task.ObsDim()
+	T, B, H, I := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons, ds.ObsDim()
+	_, nOut := ds.ActSpace()
 	var xs, ns []float32
 	var ys []int32
 	b := data.NewBatch(B, T, I)
@@ -84,10 +86,10 @@ func TestDumpForTorch(t *testing.T) {
 	save("x.npy", xs)
 	save("y.npy", ys)
 	save("noise.npy", ns)
-	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, task.ActDim()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, nOut), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
+	if err := model.InitWeights(mustNetwork(t, cfg), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
 		t.Fatal(err)
 	}
 	res, err := Train(context.Background(), cfg, Options{})

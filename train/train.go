@@ -110,7 +110,7 @@ func (e *NonFiniteLossError) Error() string {
 }
 
 // Train runs cfg.NIteration training iterations: each takes the next batch
-// of data.NewDataset(cfg.TaskConfig(), cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+// of a data.Dataset of cfg's task (cfg.MakeTask) with cfg.BatchSize columns of cfg.SeqLen steps
 // and the next (SeqLen, BatchSize, NNeurons) block of standard normals from
 // model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0)), runs the
 // training graph forward and backward on the weights
@@ -142,8 +142,8 @@ func Train(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 type Trainer struct {
 	cfg        Config
 	opt        Options
-	task       data.PDMConfig
 	nOut       int
+	box        bool // continuous (Box) actions: no argmax accuracy
 	ds         *data.Dataset
 	w          *model.Weights
 	g          *model.TrainGraph
@@ -159,12 +159,15 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	task := cfg.TaskConfig()
-	mcfg := cfg.ModelConfig(task.ObsDim(), task.ActDim())
-	ds, err := data.NewDataset(task, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	// Column i's task is seeded DeriveSeed(seed, "train-task", i) (legacy).
+	ds, err := data.NewDataset(func(i int, _ data.Seed) (data.Task, error) {
+		return cfg.MakeTask(data.IntSeed(data.DeriveSeed(cfg.Seed, "train-task", i)))
+	}, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
+	actKind, nOut := ds.ActSpace()
+	mcfg := cfg.ModelConfig(ds.ObsDim(), nOut)
 	solver, err := NewSolver(cfg.Optimizer, cfg.LearningRate)
 	if err != nil {
 		return nil, err
@@ -174,7 +177,7 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
-	return &Trainer{cfg: cfg, opt: opt, task: task, nOut: mcfg.NOutput, ds: ds, w: w, g: g, solver: solver,
+	return &Trainer{cfg: cfg, opt: opt, nOut: mcfg.NOutput, box: actKind == data.Box, ds: ds, w: w, g: g, solver: solver,
 		learnables: g.Learnables()}, nil // built once: Adam's state is positional
 }
 
@@ -199,7 +202,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	T, B, H := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons
 	prod := startProducer(t.ds, model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0)),
-		cfg.NIteration, data.NewBatch(B, T, t.task.ObsDim()), data.NewBatch(B, T, t.task.ObsDim()), T*B*H)
+		cfg.NIteration, T*B*H)
 	defer prod.stop()
 
 	start := time.Now()
@@ -211,7 +214,10 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			return res, fmt.Errorf("training %s: %w", res.Stopped, err)
 		}
 		s := <-prod.ready
-		loss, err := g.Run(s.batch.Inputs, model.Targets{Class: s.batch.Targets}, s.noise)
+		if s.err != nil {
+			return nil, fmt.Errorf("iteration %d: training data: %w", k, s.err)
+		}
+		loss, err := g.Run(s.batch.Inputs, model.Targets{Class: s.batch.Targets, Value: s.batch.TargetVec, Mask: s.batch.Mask}, s.noise)
 		if err != nil {
 			return nil, fmt.Errorf("iteration %d: %w", k, err)
 		}
@@ -224,7 +230,10 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			res.Stopped = e.Error()
 			return res, e
 		}
-		acc := lastStepAccuracy(g.Outputs(), s.batch.Targets, T, B, t.nOut)
+		acc := math.NaN()
+		if !t.box {
+			acc = lastStepAccuracy(g.Outputs(), s.batch.Targets, T, B, t.nOut)
+		}
 		prod.free <- s
 		snap.save(learnables) // the weights that just gave a finite loss
 		if err := t.solver.Step(learnables); err != nil {
@@ -319,6 +328,7 @@ func (s *snapshot) restore(ls []gorgonia.ValueGrad) {
 type slot struct {
 	batch *data.Batch
 	noise []float32
+	err   error // from drawing the batch
 }
 
 // producer generates batches and noise blocks ahead of the training loop,
@@ -332,10 +342,10 @@ type producer struct {
 	once  sync.Once
 }
 
-func startProducer(ds *data.Dataset, noise *model.Noise, n int, b1, b2 *data.Batch, noiseLen int) *producer {
+func startProducer(ds *data.Dataset, noise *model.Noise, n int, noiseLen int) *producer {
 	p := &producer{ready: make(chan *slot, 2), free: make(chan *slot, 2), done: make(chan struct{})}
-	p.free <- &slot{batch: b1, noise: make([]float32, noiseLen)}
-	p.free <- &slot{batch: b2, noise: make([]float32, noiseLen)}
+	p.free <- &slot{batch: &data.Batch{}, noise: make([]float32, noiseLen)}
+	p.free <- &slot{batch: &data.Batch{}, noise: make([]float32, noiseLen)}
 	p.wg.Go(func() {
 		for range n {
 			var s *slot
@@ -344,7 +354,7 @@ func startProducer(ds *data.Dataset, noise *model.Noise, n int, b1, b2 *data.Bat
 			case <-p.done:
 				return
 			}
-			ds.Next(s.batch)
+			s.err = ds.Next(s.batch)
 			noise.Fill(s.noise)
 			select {
 			case p.ready <- s:

@@ -88,7 +88,7 @@ func TestTrainDeterministic(t *testing.T) {
 func TestTrainUpdatesWeights(t *testing.T) {
 	cfg := smallConfig(40)
 	res := mustTrain(t, cfg, Options{})
-	init := model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32)
+	init := model.InitWeights(mustNetwork(t, cfg), cfg.Seed, tensor.Float32)
 	x, y := weightsData(init), weightsData(res.Weights)
 	for i, name := range model.StateDictNames {
 		if slices.Equal(x[i], y[i]) {
@@ -137,7 +137,7 @@ func TestTrainNonFinite(t *testing.T) {
 		cfg.NIteration = k
 		want = mustTrain(t, cfg, Options{}).Weights
 	} else {
-		want = model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32)
+		want = model.InitWeights(mustNetwork(t, cfg), cfg.Seed, tensor.Float32)
 	}
 	if !equalWeights(res.Weights, want) {
 		t.Errorf("kept weights are not those of iteration %d", nf.Iteration-1)
@@ -315,4 +315,14 @@ func TestMemoryFlat(t *testing.T) {
 	if growth > 1<<20 {
 		t.Errorf("live heap grew by %.2f MB over 300 iterations", float64(growth)/1e6)
 	}
+}
+
+// mustNetwork returns cfg's network configuration.
+func mustNetwork(t testing.TB, cfg Config) model.Config {
+	t.Helper()
+	mc, err := cfg.Canonical().Network()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mc
 }

@@ -27,8 +27,11 @@ func fakeRun(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tc := cfg.TaskConfig()
-	w := model.InitWeights(cfg.ModelConfig(tc.ObsDim(), tc.ActDim()), cfg.Seed, tensor.Float32)
+	mc, err := cfg.Network()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := model.InitWeights(mc, cfg.Seed, tensor.Float32)
 	if err := w.SaveNPZ(filepath.Join(dir, "model.npz")); err != nil {
 		t.Fatal(err)
 	}

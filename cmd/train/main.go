@@ -132,7 +132,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	s := res.Summary()
 	fmt.Fprintf(stdout, "run saved to %s\n", dir)
 	fmt.Fprintf(stdout, "  final training loss      %.4f (mean of the last %d iterations)\n", s.FinalTrainLoss, min(train.FinalWindow, s.NIteration))
-	fmt.Fprintf(stdout, "  final training accuracy  %.1f%%\n", s.FinalTrainAccuracy)
+	if s.FinalTrainAccuracy != nil {
+		fmt.Fprintf(stdout, "  final training accuracy  %.1f%%\n", *s.FinalTrainAccuracy)
+	}
 	fmt.Fprintf(stdout, "  training loop            %.2f s for %d iterations (%.2f ms per iteration)\n", s.TrainSeconds, s.NIteration, 1000*s.SecondsPerIteration)
 	fmt.Fprintf(stdout, "  figure                   %s\n", filepath.Join(dir, train.FigureFile))
 	if trainErr != nil {

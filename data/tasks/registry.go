@@ -129,6 +129,28 @@ type Description struct {
 	Dt       float64
 	Info     data.TaskInfo
 	Kwargs   []data.KwargDecl
+	// Periods are the periods of the task's timing (of its first task for
+	// a schedule).
+	Periods []string
+}
+
+// HasKwarg reports whether the task declares the keyword name.
+func (d Description) HasKwarg(name string) bool {
+	for _, k := range d.Kwargs {
+		if k.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// KwargNames returns the declared keywords in order.
+func (d Description) KwargNames() []string {
+	out := make([]string, len(d.Kwargs))
+	for i, k := range d.Kwargs {
+		out[i] = k.Name
+	}
+	return out
 }
 
 // Describe returns the description of task id with default keywords.
@@ -142,7 +164,8 @@ func Describe(id string) (Description, error) {
 	if err != nil {
 		return Description{}, err
 	}
-	return Description{ID: id, ObSpace: t.ObSpace(), ActSpace: t.ActSpace(), Dt: t.Dt(), Info: t.Info(), Kwargs: k.Decl()}, nil
+	return Description{ID: id, ObSpace: t.ObSpace(), ActSpace: t.ActSpace(), Dt: t.Dt(), Info: t.Info(), Kwargs: k.Decl(),
+		Periods: t.Envs()[0].Spec().Timing.Periods()}, nil
 }
 
 // env builds a single-task environment after the keywords were declared:
