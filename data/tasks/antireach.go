@@ -56,6 +56,9 @@ func (r *antiReach) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error {
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	g := v.Int("ground_truth")
 	if g < 0 || g >= len(r.theta) {
 		return data.BadTrialVar("ground_truth", v, "a direction in [0, %d)", len(r.theta))

@@ -102,11 +102,31 @@ func setTimedTarget(e *data.Env, production float64) {
 	}
 	s, t := e.PeriodRows("production")
 	if t-s != n && n != 1 {
-		e.Fail(fmt.Errorf("production = %v ms at dt = %v ms: the target has int(2*production/dt) = %d rows but the production period has %d (its ends are not whole steps after rounding; NeuroGym fails here too): choose a dt that divides the durations",
-			production, dt, n, t-s))
+		e.Fail(fmt.Errorf("production = %v ms at dt = %v ms: the target has int(2*production/dt) = %d rows but the production period spans %d (its start, %v ms, and length, 2*production, are not whole numbers of steps, and rounding differs; NeuroGym fails here too): choose dt and the durations (and gain) so that they are",
+			production, dt, n, t-s, e.StartT("production")))
 		return
 	}
 	gt := make([]int, n)
 	gt[i] = 1
 	e.SetGtRows(gt, "production")
+}
+
+// finiteVars returns an error naming the first trial variable that holds NaN
+// or an infinity (only a forced value can). NeuroGym would build a trial of
+// NaNs or fail; the engine refuses such trials too, but this error comes
+// first and names the value in Go's notation.
+func finiteVars(v *data.Vars) error {
+	for _, x := range v.All() {
+		bad := math.IsNaN(x.Num) || math.IsInf(x.Num, 0)
+		for _, y := range x.List {
+			bad = bad || math.IsNaN(y) || math.IsInf(y, 0)
+		}
+		if bad {
+			if x.IsScalar() {
+				return fmt.Errorf("trial variable %s = %v: want a finite number", x.Name, x.Num)
+			}
+			return fmt.Errorf("trial variable %s = %v: want finite numbers", x.Name, x.List)
+		}
+	}
+	return nil
 }

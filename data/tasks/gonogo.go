@@ -55,6 +55,9 @@ func (r goNogo) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error {
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	g := v.Int("ground_truth")
 	if g != 0 && g != 1 {
 		return data.BadTrialVar("ground_truth", v, "0 (no-go) or 1 (go)")

@@ -58,6 +58,9 @@ func (r *motorTiming) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	ind := v.Int("production_ind")
 	if ind < 0 || ind >= len(r.intervals) {
 		return data.BadTrialVar("production_ind", v, "0 (800 ms) or 1 (1500 ms)")

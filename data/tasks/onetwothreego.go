@@ -67,6 +67,9 @@ func (r *oneTwoThreeGo) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) err
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 
 	e.AddPeriods("fixation", "target", "s1")
 	e.AddPeriod("interval1", data.Duration(interval), data.After("s1"))

@@ -63,6 +63,9 @@ func (r *reaching1D) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error 
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	g := v.Float("ground_truth")
 
 	e.AddPeriods("fixation", "reach")

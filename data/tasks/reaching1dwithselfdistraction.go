@@ -49,6 +49,9 @@ func (r *reaching1DWithSelfDistraction) NewTrial(e *data.Env, v *data.Vars, cond
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	g := v.Float("ground_truth")
 
 	e.AddPeriod("fixation")

@@ -70,6 +70,9 @@ func (r *reachingDelayResponse) NewTrial(e *data.Env, v *data.Vars, cond *data.V
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	g := v.Float("ground_truth")
 
 	e.AddPeriods("stimulus", "delay", "decision")

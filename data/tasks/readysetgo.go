@@ -78,6 +78,9 @@ func (r *readySetGo) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error 
 	if err := v.Update(cond); err != nil {
 		return err
 	}
+	if err := finiteVars(v); err != nil {
+		return err
+	}
 	gain, _ := v.Get("gain")
 	production := measure * gain.Num
 	setNumber(v, "production", production, r.measureInt && gain.Kind == data.IntVar)
