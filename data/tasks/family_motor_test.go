@@ -97,46 +97,50 @@ func TestMotorStepRules(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range steps {
 		seen[c.Task] = true
-		t.Run(c.Name, func(t *testing.T) {
-			e, tr := drawTrial(t, c.Task, c.Kwargs, c.Seed, c.Trial)
-			if len(c.Actions) != tr.T {
-				t.Fatalf("%d actions for a trial of %d steps: not the trial NeuroGym stepped", len(c.Actions), tr.T)
-			}
-			acts := make([]data.Action, len(c.Actions))
-			for i, raw := range c.Actions {
-				acts[i] = parseAction(t, raw)
-			}
-			// through the stepping API, step by step (first: Replay leaves the
-			// rules' per-trial state, the hand direction, at the replayed trial's end)
-			for i := 0; i < c.Steps; i++ {
-				_, r, info, err := e.Step(acts[i])
-				if err != nil {
-					t.Fatal(err)
-				}
-				if r != c.Rewards[i] {
-					t.Errorf("step %d: reward %v, NeuroGym %v", i, r, c.Rewards[i])
-				}
-				if last := i == c.Steps-1; info.NewTrial != last {
-					t.Fatalf("step %d: new_trial %v, NeuroGym %v", i, info.NewTrial, last)
-				} else if last && info.Performance != c.Performance {
-					t.Errorf("performance %v, NeuroGym %v", info.Performance, c.Performance)
-				}
-			}
-			// and through Replay
-			out, err := e.Replay(tr, acts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out.Steps != c.Steps || out.Ended != c.Ended || out.Performance != c.Performance || out.Reward != c.Reward {
-				t.Errorf("Replay: steps %d ended %v performance %v reward %v; NeuroGym %d %v %v %v",
-					out.Steps, out.Ended, out.Performance, out.Reward, c.Steps, c.Ended, c.Performance, c.Reward)
-			}
-		})
+		t.Run(c.Name, func(t *testing.T) { checkMotorSteps(t, c) })
 	}
 	for _, id := range motorIDs() {
 		if !seen[id] {
 			t.Errorf("%s has no step-rule case in testdata/motor_steps.json", id)
 		}
+	}
+}
+
+// checkMotorSteps draws the case's trial and steps through it with the
+// recorded actions, with Step and with Replay, comparing with NeuroGym.
+func checkMotorSteps(t *testing.T, c motorStepCase) {
+	e, tr := drawTrial(t, c.Task, c.Kwargs, c.Seed, c.Trial)
+	if len(c.Actions) != tr.T {
+		t.Fatalf("%d actions for a trial of %d steps: not the trial NeuroGym stepped", len(c.Actions), tr.T)
+	}
+	acts := make([]data.Action, len(c.Actions))
+	for i, raw := range c.Actions {
+		acts[i] = parseAction(t, raw)
+	}
+	// through the stepping API, step by step (first: Replay leaves the
+	// rules' per-trial state, the hand direction, at the replayed trial's end)
+	for i := 0; i < c.Steps; i++ {
+		_, r, info, err := e.Step(acts[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r != c.Rewards[i] {
+			t.Errorf("step %d: reward %v, NeuroGym %v", i, r, c.Rewards[i])
+		}
+		if last := i == c.Steps-1; info.NewTrial != last {
+			t.Fatalf("step %d: new_trial %v, NeuroGym %v", i, info.NewTrial, last)
+		} else if last && info.Performance != c.Performance {
+			t.Errorf("performance %v, NeuroGym %v", info.Performance, c.Performance)
+		}
+	}
+	// and through Replay
+	out, err := e.Replay(tr, acts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Steps != c.Steps || out.Ended != c.Ended || out.Performance != c.Performance || out.Reward != c.Reward {
+		t.Errorf("Replay: steps %d ended %v performance %v reward %v; NeuroGym %d %v %v %v",
+			out.Steps, out.Ended, out.Performance, out.Reward, c.Steps, c.Ended, c.Performance, c.Reward)
 	}
 }
 
