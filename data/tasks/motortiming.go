@@ -18,6 +18,12 @@ import (
 // scored by timedResponse with tProd = t - end of set, so a go at the target
 // row is off by production mod dt (performance 1 for dt up to 185 ms).
 // NeuroGym's "different effectors" are not implemented (a TODO upstream).
+//
+// Where NeuroGym fails: dt above 1600 ms (the target row lies outside the
+// target) is refused at construction; with a dt that does not divide the
+// durations, a target array whose length differs from the production
+// period's rows makes NewTrial return an error on the trial where NeuroGym
+// fails (see setTimedTarget).
 type motorTiming struct {
 	intervals  [2]int // ms, self.intervals (not a keyword)
 	prodMargin float64
@@ -42,6 +48,8 @@ func newMotorTiming(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 		ID: "MotorTiming-v0", Dt: dt, Timing: timing, Rewards: rewards,
 		ObSpace:  data.BoxSpace(4),
 		ActSpace: data.DiscreteSpace(2),
+		// production's duration is computed (twice the interval); dt is checked above
+		AnswerPeriods: []string{"production"},
 		Info: data.TaskInfo{
 			Summary:    "motor timing: after a cue saying which of two intervals (800 or 1500 ms) to produce, respond that long after the set cue",
 			Paper:      "Wang et al. (2018), Flexible timing by temporal scaling of cortical responses",

@@ -15,17 +15,23 @@ import (
 //
 // Step rule (ReadySetGo._step): a non-zero action in fixation costs
 // rewards.abort; a go in the production period ends the trial and is
-// scored by timedResponse with tProd = t - end of measure (so the target
-// row itself is scored against the set period's length plus the rounding
-// of production to dt: with the defaults a go at the target row earns less
-// than rewards.correct but performance 1, and for production below about
-// 5*(set + dt) ms it can be a fail).
+// scored by timedResponse with tProd = t - end of measure. tProd thus
+// includes the set period: a go at the target row is off by
+// |set - production mod dt| ms and earns less than rewards.correct (with
+// performance 1), or a fail when that exceeds eps_threshold (with the
+// default set of 80 ms and gain 1: production below 275 ms).
 //
 // The trial dict holds measure (the sampled interval), gain and production;
 // forcing measure changes only the dict (NeuroGym computes the periods
 // from the sampled value), forcing gain changes production. measure is a
 // Python int when the measure timing and dt are integers, production when
 // measure and gain are.
+//
+// Where NeuroGym fails: a gain whose shortest production is below dt/2 (an
+// IndexError on some trials) is refused at construction; a target array
+// whose length int(2*production/dt) differs from the production period's
+// rows (a ValueError, common with a non-integer dt or gain) makes NewTrial
+// return an error on the trial where NeuroGym fails (see setTimedTarget).
 type readySetGo struct {
 	gain       float64
 	gainInt    bool
