@@ -40,7 +40,10 @@ import (
 // reported; a non-zero action in the decision period ends the trial, with
 // rewards.correct and performance 1 if it is the target and the rule was
 // reported, else rewards.fail; a non-zero action in any other period costs
-// rewards.abort (the trial goes on). Following the target scores 1.
+// rewards.abort (the trial goes on). Following the target scores 1. The
+// rule report is cleared when a trial starts (NeuroGym clears it when a
+// trial ends by an action, not at a timeout; rule_target, which always has
+// a step, sets it before the decision either way).
 //
 // Blocks: NeuroGym draws the first block's length in __init__, before
 // env.seed, from an unseeded stream, so its first rule switch (after 10 to

@@ -27,6 +27,9 @@ import (
 // goes on); a non-zero action in the decision period ends the trial, with
 // rewards.correct and performance 1 if it is ground_truth, else
 // rewards.fail.
+//
+// Checked beyond NeuroGym: stim_scale in [-1e4, 1e4], sigma >= 0, and a
+// forced ground_truth must be 1 or 2.
 type perceptualDecisionMakingDelayResponse struct {
 	cohs  []float64 // percent, times stim_scale
 	sigma float64   // sigma / sqrt(dt)

@@ -34,8 +34,13 @@ import (
 // else rewards.fail. The answer is drawn, so even an ideal observer is not
 // always right; following the target scores 1.
 //
-// shape_weight must keep 10^-log_odd finite (n_loc * the largest negative
-// weight at most 308: NeuroGym would raise OverflowError).
+// Checked beyond NeuroGym: shape_weight must be a non-empty list that keeps
+// 10^-log_odd finite (n_loc times the most negative weight at least -308;
+// NeuroGym would raise OverflowError on such a trial), n_loc an integer from
+// 1 to 100. p is computed with Go's math.Pow, which can differ from the C
+// library's pow in the last bit; p only enters the comparison u < p with u a
+// multiple of 2^-53, which such a difference flips with a probability of
+// about 2^-53 per trial.
 type probabilisticReasoning struct {
 	weight    []float64
 	weightInt []bool // weight i was written as an integer (a Python int)

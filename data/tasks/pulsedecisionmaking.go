@@ -32,6 +32,9 @@ import (
 // rewards.abort (the trial goes on); a non-zero action in the decision
 // period ends the trial, with rewards.correct and performance 1 if right,
 // else rewards.fail.
+//
+// Checked beyond NeuroGym: p_pulse must be two probabilities in [0, 1] and
+// n_bin an integer from 1 to 1000.
 type pulseDecisionMaking struct {
 	p1, p2         float64
 	nBin           int
