@@ -43,7 +43,7 @@ func newMultiSensoryIntegration(k *data.Kwargs, seed data.Seed) (data.Task, erro
 	dimRing := k.Int("dim_ring", 2, data.AtLeast(2))
 	r := &multiSensoryIntegration{
 		sigma: sigma / math.Sqrt(dt),
-		theta: ringTheta(dimRing),
+		theta: linspaceRing(dimRing),
 		stim:  make([]float64, dimRing),
 	}
 	spec := data.EnvSpec{

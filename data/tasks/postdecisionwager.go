@@ -68,7 +68,7 @@ func newPostDecisionWager(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 	sigma := k.Float("sigma", 1.0, data.NonNegative)
 	r := &postDecisionWager{
 		sigma: sigma / math.Sqrt(dt),
-		theta: ringTheta(dimRing),
+		theta: linspaceRing(dimRing),
 		stim:  make([]float64, dimRing),
 	}
 	spec := data.EnvSpec{

@@ -57,7 +57,7 @@ func newSingleContextDecisionMaking(k *data.Kwargs, seed data.Seed) (data.Task, 
 		context: float64(context),
 		ctxInt:  !given || data.IsIntLiteral(raw),
 		sigma:   sigma / math.Sqrt(dt),
-		theta:   ringTheta(dimRing),
+		theta:   linspaceRing(dimRing),
 		stim:    make([]float64, dimRing),
 	}
 	spec := data.EnvSpec{
@@ -93,8 +93,8 @@ func newSingleContextDecisionMaking(k *data.Kwargs, seed data.Seed) (data.Task, 
 	return env(k, spec, r, seed)
 }
 
-// ringTheta is np.linspace(0, 2*pi, n+1)[:-1]: k*(2*pi/n).
-func ringTheta(n int) []float64 {
+// linspaceRing is np.linspace(0, 2*pi, n+1)[:-1]: k*(2*pi/n).
+func linspaceRing(n int) []float64 {
 	step := 2 * math.Pi / float64(n)
 	out := make([]float64, n)
 	for i := range out {
