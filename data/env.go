@@ -734,6 +734,9 @@ type StepInfo struct {
 // the info. If no trial has been started, Step starts one first. Errors
 // come from drawing the next trial.
 func (e *Env) Step(a Action) (ob []float32, reward float64, info StepInfo, err error) {
+	if err := e.checkAction(a); err != nil {
+		return nil, 0, StepInfo{}, err
+	}
 	if !e.started {
 		if _, err := e.NewTrial(nil); err != nil {
 			return nil, 0, StepInfo{}, err
@@ -746,6 +749,28 @@ func (e *Env) Step(a Action) (ob []float32, reward float64, info StepInfo, err e
 		}
 	}
 	return e.cur.Row(e.tInd), reward, info, nil
+}
+
+// checkAction returns an error for an action outside the action space: an
+// index outside [0, n) or a vector of the wrong length or with non-finite
+// values.
+func (e *Env) checkAction(a Action) error {
+	act := e.spec.ActSpace
+	if act.Kind == Box {
+		if len(a.Vec) != act.Dim {
+			return fmt.Errorf("%s: action vector of length %d, the action space is Box(%d)", e.spec.ID, len(a.Vec), act.Dim)
+		}
+		for _, x := range a.Vec {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("%s: action vector %v is not finite", e.spec.ID, a.Vec)
+			}
+		}
+		return nil
+	}
+	if a.Index < 0 || a.Index >= act.Dim {
+		return fmt.Errorf("%s: action %d outside Discrete(%d)", e.spec.ID, a.Index, act.Dim)
+	}
+	return nil
 }
 
 // stepOnce runs the rule and the clock for one step; on a trial's end it
@@ -813,6 +838,9 @@ func (e *Env) Replay(tr *Trial, actions []Action) (Outcome, error) {
 	for k := 0; k < tr.T; k++ {
 		if k >= len(actions) {
 			return out, fmt.Errorf("%s: replay: %d actions for a trial of %d steps", e.spec.ID, len(actions), tr.T)
+		}
+		if err := e.checkAction(actions[k]); err != nil {
+			return out, fmt.Errorf("replay step %d: %w", k, err)
 		}
 		r, info := e.stepOnce(actions[k])
 		out.Reward += r

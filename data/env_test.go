@@ -410,3 +410,18 @@ func TestEnvStalePeriods(t *testing.T) {
 		t.Error("stale period forgotten")
 	}
 }
+
+func TestEnvBadActions(t *testing.T) {
+	e := newToy(t, IntSeed(0), nil)
+	if _, _, _, err := e.Step(DiscreteAction(3)); err == nil || !strings.Contains(err.Error(), "action 3 outside Discrete(3)") {
+		t.Errorf("index 3: %v", err)
+	}
+	b := newToyRules(t, &toy{box: true}, IntSeed(0), nil)
+	if _, _, _, err := b.Step(Action{Vec: []float64{1}}); err == nil || !strings.Contains(err.Error(), "length 1") {
+		t.Errorf("short vector: %v", err)
+	}
+	tr, _ := b.NewTrial(nil)
+	if _, err := b.Replay(tr.Clone(), []Action{{Vec: []float64{math.NaN(), 0}}}); err == nil || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("NaN vector: %v", err)
+	}
+}

@@ -220,14 +220,16 @@ func (vs *Vars) Set(name string, v Var) {
 
 // Update is Python's trial.update(cond): every variable of cond is set in
 // vs, replacing an existing value or appending a new one. A forced value of
-// a different kind than the drawn one is an error naming the variable
-// (ints may replace floats: Python would accept both).
+// a different kind than the drawn one is an error naming the variable,
+// except that ints and floats may replace each other (Python accepts both;
+// the forced value's type is kept, as Python keeps it).
 func (vs *Vars) Update(cond *Vars) error {
 	if cond == nil {
 		return nil
 	}
+	number := func(k VarKind) bool { return k == IntVar || k == FloatVar }
 	for _, c := range cond.v {
-		if old, ok := vs.Get(c.Name); ok && old.Kind != c.Kind && !(old.Kind == FloatVar && c.Kind == IntVar) {
+		if old, ok := vs.Get(c.Name); ok && old.Kind != c.Kind && !(number(old.Kind) && number(c.Kind)) {
 			return fmt.Errorf("trial variable %s: forced value %s is a %s, the task draws a %s", c.Name, c.JSON(), c.Kind, old.Kind)
 		}
 		vs.Set(c.Name, c)
