@@ -63,7 +63,7 @@ func newDelayMatchCategory(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 // float64 operations.
 func ringBump(dst, theta []float64, angle float64) {
 	for k, th := range theta {
-		dst[k] = float64(math.Cos(th-angle)*0.5) + 0.5
+		dst[k] = float64(data.NumPyCos(th-angle)*0.5) + 0.5
 	}
 }
 

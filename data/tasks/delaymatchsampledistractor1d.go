@@ -94,7 +94,7 @@ func (r *delayMatchSampleDistractor1D) NewTrial(e *data.Env, v *data.Vars, cond 
 	for _, p := range [4]string{"sample", "test1", "test2", "test3"} {
 		angle := v.Float(p)
 		for k, th := range r.theta {
-			r.stim[k] = math.Cos(th - angle)
+			r.stim[k] = data.NumPyCos(th - angle)
 		}
 		e.AddObVec(r.stim, p, "stimulus")
 	}

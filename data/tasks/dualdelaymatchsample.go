@@ -119,7 +119,7 @@ func (r *dualDelayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Va
 // unitVector is [cos(x*pi), sin(x*pi)] (x*pi rounded first, as NumPy).
 func unitVector(x float64) []float64 {
 	th := x * math.Pi
-	return []float64{math.Cos(th), math.Sin(th)}
+	return []float64{data.NumPyCos(th), data.NumPySin(th)}
 }
 
 // Step: see the type's doc.
