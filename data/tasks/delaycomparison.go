@@ -121,7 +121,7 @@ func (r *delayComparison) parsePairs(raw json.RawMessage) error {
 			if math.IsNaN(p[j]) || math.IsInf(p[j], 0) || math.Abs(p[j]) > 1<<53 {
 				return fmt.Errorf("element %d: %v must be finite and at most 2^53 in magnitude", i, p[j])
 			}
-			isInt[j] = data.IsJSONInt(x)
+			isInt[j] = data.IsIntLiteral(x)
 		}
 		r.pairs = append(r.pairs, p)
 		r.pairInt = append(r.pairInt, isInt)

@@ -45,11 +45,11 @@ func newIntervalDiscrimination(k *data.Kwargs, seed data.Seed) (data.Task, error
 		{Period: "decision", Spec: data.Constant(300)},
 	})
 	r := &intervalDiscrimination{}
-	dtInt := k.GivenJSON("dt") == nil || data.IsJSONInt(k.GivenJSON("dt"))
-	if raw := k.GivenJSON("timing"); raw != nil && dtInt {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(raw, &m) == nil {
-			r.durInt = [2]bool{timingGivesInt(m["stim1"]), timingGivesInt(m["stim2"])}
+	rawDt, given := k.Literal("dt")
+	if !given || data.IsIntLiteral(rawDt) { // (t // dt) * dt stays an int only for an int dt
+		for i, p := range [2]string{"stim1", "stim2"} {
+			raw, _ := k.Literal("timing", p)
+			r.durInt[i] = timingGivesInt(raw)
 		}
 	}
 	spec := data.EnvSpec{
@@ -82,7 +82,7 @@ func timingGivesInt(raw json.RawMessage) bool {
 	if raw == nil {
 		return false
 	}
-	if data.IsJSONInt(raw) {
+	if data.IsIntLiteral(raw) {
 		return true
 	}
 	var items []json.RawMessage
@@ -96,7 +96,7 @@ func timingGivesInt(raw json.RawMessage) bool {
 		}
 		switch kind {
 		case "constant":
-			return data.IsJSONInt(items[1])
+			return data.IsIntLiteral(items[1])
 		case "choice":
 			if json.Unmarshal(items[1], &items) != nil || len(items) == 0 {
 				return false
@@ -106,7 +106,7 @@ func timingGivesInt(raw json.RawMessage) bool {
 		}
 	}
 	for _, it := range items {
-		if !data.IsJSONInt(it) {
+		if !data.IsIntLiteral(it) {
 			return false
 		}
 	}
