@@ -32,7 +32,8 @@ import (
 // is False). As in NeuroGym, performance is never set back to 0: it is 1 if
 // either test was answered correctly at some step.
 type dualDelayMatchSample struct {
-	sigma float64 // sigma / sqrt(dt)
+	sigma float64    // sigma / sqrt(dt)
+	vec   [2]float64 // scratch
 }
 
 func newDualDelayMatchSample(k *data.Kwargs, seed data.Seed) (data.Task, error) {
@@ -78,17 +79,17 @@ func (r *dualDelayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Va
 	}
 	var gt [2]int
 	var test [2]float64
-	for i, n := range [2]string{"1", "2"} {
-		if gt[i] = v.Int("ground_truth" + n); gt[i] != 1 && gt[i] != 2 {
-			return data.BadTrialVar("ground_truth"+n, v, "1 (match) or 2 (non-match)")
+	for i, n := range [2][3]string{{"ground_truth1", "sample1", "test1"}, {"ground_truth2", "sample2", "test2"}} {
+		if gt[i] = v.Int(n[0]); gt[i] != 1 && gt[i] != 2 {
+			return data.BadTrialVar(n[0], v, "1 (match) or 2 (non-match)")
 		}
-		sample, _ := v.Get("sample" + n)
+		sample, _ := v.Get(n[1])
 		if gt[i] == 1 {
-			v.Set("test"+n, sample) // the same Python object, int if forced so
+			v.Set(n[2], sample) // the same Python object, int if forced so
 		} else {
-			v.SetFloat("test"+n, 0.5-sample.Num)
+			v.SetFloat(n[2], 0.5-sample.Num)
 		}
-		test[i] = v.Float("test" + n)
+		test[i] = v.Float(n[2])
 	}
 	testPeriod, cuePeriod := [2]string{"test1", "test2"}, [2]string{"cue1", "cue2"}
 	switch v.Int("test_order") {
@@ -102,12 +103,12 @@ func (r *dualDelayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Va
 
 	e.AddPeriods("fixation", "sample", "delay1", "cue1", "test1", "delay2", "cue2", "test2")
 	e.AddOb(1, "", "fixation")
-	e.AddObVec(unitVector(v.Float("sample1")), "sample", "stimulus1")
-	e.AddObVec(unitVector(v.Float("sample2")), "sample", "stimulus2")
+	e.AddObVec(r.unitVector(v.Float("sample1")), "sample", "stimulus1")
+	e.AddObVec(r.unitVector(v.Float("sample2")), "sample", "stimulus2")
 	e.AddOb(1, cuePeriod[0], "cue1")
 	e.AddOb(1, cuePeriod[1], "cue2")
-	e.AddObVec(unitVector(test[0]), testPeriod[0], "stimulus1")
-	e.AddObVec(unitVector(test[1]), testPeriod[1], "stimulus2")
+	e.AddObVec(r.unitVector(test[0]), testPeriod[0], "stimulus1")
+	e.AddObVec(r.unitVector(test[1]), testPeriod[1], "stimulus2")
 	e.AddRandn(0, r.sigma, "sample", "")
 	e.AddRandn(0, r.sigma, "test1", "")
 	e.AddRandn(0, r.sigma, "test2", "")
@@ -116,10 +117,12 @@ func (r *dualDelayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Va
 	return nil
 }
 
-// unitVector is [cos(x*pi), sin(x*pi)] (x*pi rounded first, as NumPy).
-func unitVector(x float64) []float64 {
+// unitVector returns [cos(x*pi), sin(x*pi)] (x*pi rounded first, as NumPy)
+// in the rules' scratch vector, valid until the next call.
+func (r *dualDelayMatchSample) unitVector(x float64) []float64 {
 	th := x * math.Pi
-	return []float64{data.NumPyCos(th), data.NumPySin(th)}
+	r.vec = [2]float64{data.NumPyCos(th), data.NumPySin(th)}
+	return r.vec[:]
 }
 
 // Step: see the type's doc.
