@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"encoding/json"
 	"errors"
 
 	"github.com/taskrnn/taskrnn/data"
@@ -20,8 +19,8 @@ import (
 // order, floored to dt; then the other periods are drawn); ground_truth is 1
 // if duration1 > duration2 and 2 otherwise, the target in the decision
 // period. The durations are floats, or ints as in NeuroGym when the timing
-// gives integers (a number, a list or a choice of integers) and dt is an
-// integer.
+// gives integers (a number, a list or a choice of integers, see
+// Kwargs.TimingInt) and dt is an integer.
 //
 // NeuroGym's _new_trial ignores forced trial variables; here forcing any is
 // an error (set timing.stim1 and timing.stim2 instead).
@@ -34,7 +33,7 @@ type intervalDiscrimination struct {
 }
 
 func newIntervalDiscrimination(k *data.Kwargs, seed data.Seed) (data.Task, error) {
-	dt := k.Float("dt", 80, data.Positive)
+	dt, dtInt := k.Number("dt", 80, true, data.Positive)
 	rewards := k.Rewards(data.Rewards{{Name: "abort", Value: -0.1}, {Name: "correct", Value: 1}, {Name: "fail", Value: 0}})
 	timing := k.Timing(data.Timing{
 		{Period: "fixation", Spec: data.Constant(300)},
@@ -44,14 +43,8 @@ func newIntervalDiscrimination(k *data.Kwargs, seed data.Seed) (data.Task, error
 		{Period: "delay2", Spec: data.Constant(500)},
 		{Period: "decision", Spec: data.Constant(300)},
 	})
-	r := &intervalDiscrimination{}
-	rawDt, given := k.Literal("dt")
-	if !given || data.IsIntLiteral(rawDt) { // (t // dt) * dt stays an int only for an int dt
-		for i, p := range [2]string{"stim1", "stim2"} {
-			raw, _ := k.Literal("timing", p)
-			r.durInt[i] = timingGivesInt(raw)
-		}
-	}
+	// duration = (t // dt) * dt is a Python int only when t and dt both are
+	r := &intervalDiscrimination{durInt: [2]bool{dtInt && k.TimingInt("stim1", false), dtInt && k.TimingInt("stim2", false)}}
 	spec := data.EnvSpec{
 		ID: "IntervalDiscrimination-v0", Dt: dt, Timing: timing, Rewards: rewards,
 		ObSpace:       data.BoxSpace(3, data.Ch("fixation", 0), data.Ch("stim1", 1), data.Ch("stim2", 2)),
@@ -71,46 +64,6 @@ func newIntervalDiscrimination(k *data.Kwargs, seed data.Seed) (data.Task, error
 		},
 	}
 	return env(k, spec, r, seed)
-}
-
-// timingGivesInt reports whether NeuroGym's sample_time returns an integer
-// for the timing spec raw (JSON as given): a number written as an integer,
-// ["constant", integer], or a list or ["choice", list] of integers only
-// (NumPy then draws from an integer array). Anything else (and a spec not
-// given: the default draws are uniform) gives a float.
-func timingGivesInt(raw json.RawMessage) bool {
-	if raw == nil {
-		return false
-	}
-	if data.IsIntLiteral(raw) {
-		return true
-	}
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) != nil || len(items) == 0 {
-		return false
-	}
-	var kind string
-	if json.Unmarshal(items[0], &kind) == nil {
-		if len(items) != 2 {
-			return false
-		}
-		switch kind {
-		case "constant":
-			return data.IsIntLiteral(items[1])
-		case "choice":
-			if json.Unmarshal(items[1], &items) != nil || len(items) == 0 {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	for _, it := range items {
-		if !data.IsIntLiteral(it) {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *intervalDiscrimination) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error {
