@@ -156,7 +156,7 @@ func (r *delayComparison) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) e
 		return err
 	}
 	gt := v.Int("ground_truth")
-	if gt != 1 && gt != 2 {
+	if !forcedIn(v, "ground_truth", 1, 2) {
 		return data.BadTrialVar("ground_truth", v, "1 or 2")
 	}
 	pair, _ := v.Get("vpair")

@@ -79,7 +79,7 @@ func (r *delayMatchCategory) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars
 	if !ok || gt == "fixation" {
 		return data.BadTrialVar("ground_truth", v, `"match" or "non-match"`)
 	}
-	if sample != 0 && sample != 1 {
+	if !forcedIn(v, "sample_category", 0, 1) {
 		return data.BadTrialVar("sample_category", v, "0 or 1")
 	}
 	test := sample

@@ -68,7 +68,7 @@ func (r *delayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) 
 		return err
 	}
 	gt := v.Int("ground_truth")
-	if gt != 1 && gt != 2 {
+	if !forcedIn(v, "ground_truth", 1, 2) {
 		return data.BadTrialVar("ground_truth", v, "1 (match) or 2 (non-match)")
 	}
 	sample, _ := v.Get("sample_theta")

@@ -76,8 +76,9 @@ func (r *delayMatchSampleDistractor1D) NewTrial(e *data.Env, v *data.Vars, cond 
 		return err
 	}
 	gt := v.Int("ground_truth")
-	if gt < 1 || gt > 3 {
-		return data.BadTrialVar("ground_truth", v, "1, 2 or 3 (the test that matches the sample)")
+	if x, _ := v.Get("ground_truth"); x.Kind != data.IntVar || gt < 1 || gt > 3 {
+		// a float fails in NeuroGym too: period "test" + str(2.0) does not exist
+		return data.BadTrialVar("ground_truth", v, "the int 1, 2 or 3 (the test that matches the sample)")
 	}
 	sample, _ := v.Get("sample")
 	for i := 1; i <= 3; i++ {

@@ -77,7 +77,7 @@ func (r delayPairedAssociation) NewTrial(e *data.Env, v *data.Vars, cond *data.V
 	if pair.Kind != data.IntsVar || len(pair.List) != 2 || !(pair.List[0] >= 1 && pair.List[0] <= 4 && pair.List[1] >= 1 && pair.List[1] <= 4) {
 		return data.BadTrialVar("pair", v, "two stimulus channels in [1, 4]")
 	}
-	if gt = v.Int("ground_truth"); gt != 0 && gt != 1 {
+	if gt = v.Int("ground_truth"); !forcedIn(v, "ground_truth", 0, 1) {
 		return data.BadTrialVar("ground_truth", v, "0 (No-Go) or 1 (Go)")
 	}
 

@@ -80,7 +80,7 @@ func (r *dualDelayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Va
 	var gt [2]int
 	var test [2]float64
 	for i, n := range [2][3]string{{"ground_truth1", "sample1", "test1"}, {"ground_truth2", "sample2", "test2"}} {
-		if gt[i] = v.Int(n[0]); gt[i] != 1 && gt[i] != 2 {
+		if gt[i] = v.Int(n[0]); !forcedIn(v, n[0], 1, 2) {
 			return data.BadTrialVar(n[0], v, "1 (match) or 2 (non-match)")
 		}
 		sample, _ := v.Get(n[1])
@@ -92,13 +92,12 @@ func (r *dualDelayMatchSample) NewTrial(e *data.Env, v *data.Vars, cond *data.Va
 		test[i] = v.Float(n[2])
 	}
 	testPeriod, cuePeriod := [2]string{"test1", "test2"}, [2]string{"cue1", "cue2"}
-	switch v.Int("test_order") {
-	case 0:
-	case 1:
+	if !forcedIn(v, "test_order", 0, 1) {
+		return data.BadTrialVar("test_order", v, "0 (item 1 tested first) or 1 (item 2 first)")
+	}
+	if v.Int("test_order") == 1 {
 		testPeriod[0], testPeriod[1] = testPeriod[1], testPeriod[0]
 		cuePeriod[0], cuePeriod[1] = cuePeriod[1], cuePeriod[0]
-	default:
-		return data.BadTrialVar("test_order", v, "0 (item 1 tested first) or 1 (item 2 first)")
 	}
 
 	e.AddPeriods("fixation", "sample", "delay1", "cue1", "test1", "delay2", "cue2", "test2")

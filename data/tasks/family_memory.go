@@ -15,6 +15,18 @@ func memoryTasks() []entry {
 	}
 }
 
+// forcedIn reports whether trial variable name (an int, or a float forced
+// in its place, as Python allows) equals one of allowed.
+func forcedIn(v *data.Vars, name string, allowed ...float64) bool {
+	x := v.Float(name)
+	for _, a := range allowed {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
 // fixateThenChooseIn is the step rule of the memory tasks whose answer
 // period is called answer (NeuroGym's _step of DelayComparison,
 // DelayMatchCategory, DelayMatchSample, IntervalDiscrimination): in

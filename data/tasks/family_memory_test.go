@@ -248,11 +248,15 @@ func TestMemoryForcedVariables(t *testing.T) {
 	}{
 		{"DelayComparison-v0", func(v *data.Vars) { v.SetInt("ground_truth", 3) }, "ground_truth = 3: want 1 or 2", ""},
 		{"DelayComparison-v0", func(v *data.Vars) { v.SetString("ground_truth", "1") }, "forced value \"1\" is a str", ""},
+		{"DelayComparison-v0", func(v *data.Vars) { v.SetFloat("ground_truth", 1.5) }, "ground_truth = 1.5: want 1 or 2", ""},
+		{"DelayComparison-v0", func(v *data.Vars) { v.SetFloat("ground_truth", 2); v.SetInts("vpair", []int{30, 22}) }, "",
+			`{"ground_truth": 2.0, "vpair": [30, 22], "v1": 22, "v2": 30}`}, // a float 2.0 works as in Python
 		{"DelayComparison-v0", func(v *data.Vars) { v.SetInts("vpair", []int{1, 2, 3}) }, "vpair = [1, 2, 3]: want a pair", ""},
 		{"DelayComparison-v0", func(v *data.Vars) { v.SetInt("ground_truth", 2); v.SetInts("vpair", []int{30, 22}) }, "",
 			`{"ground_truth": 2, "vpair": [30, 22], "v1": 22, "v2": 30}`},
 		{"DelayMatchCategory-v0", func(v *data.Vars) { v.SetString("ground_truth", "fixation") }, `ground_truth = "fixation": want "match" or "non-match"`, ""},
 		{"DelayMatchCategory-v0", func(v *data.Vars) { v.SetInt("sample_category", 2) }, "sample_category = 2: want 0 or 1", ""},
+		{"DelayMatchCategory-v0", func(v *data.Vars) { v.SetFloat("sample_category", 0.5) }, "sample_category = 0.5: want 0 or 1", ""},
 		{"DelayMatchCategory-v0", func(v *data.Vars) { v.SetString("ground_truth", "non-match"); v.SetInt("sample_category", 1) }, "",
 			`{"ground_truth": "non-match", "sample_category": 1}`},
 		{"DelayMatchSample-v0", func(v *data.Vars) { v.SetInt("ground_truth", 0) }, "ground_truth = 0: want 1 (match) or 2", ""},
@@ -260,10 +264,12 @@ func TestMemoryForcedVariables(t *testing.T) {
 			`{"ground_truth": 1, "sample_theta": 0, "test_theta": 0}`}, // an int stays an int, as in Python
 		{"DelayMatchSample-v0", func(v *data.Vars) { v.SetInt("ground_truth", 2); v.SetFloat("sample_theta", math.Pi) }, "",
 			`{"ground_truth": 2, "sample_theta": 3.141592653589793, "test_theta": 0.0}`},
-		{"DelayMatchSampleDistractor1D-v0", func(v *data.Vars) { v.SetInt("ground_truth", 4) }, "ground_truth = 4: want 1, 2 or 3", ""},
+		{"DelayMatchSampleDistractor1D-v0", func(v *data.Vars) { v.SetInt("ground_truth", 4) }, "ground_truth = 4: want the int 1, 2 or 3", ""},
+		{"DelayMatchSampleDistractor1D-v0", func(v *data.Vars) { v.SetFloat("ground_truth", 2) }, "ground_truth = 2.0: want the int 1, 2 or 3", ""},
 		{"DelayPairedAssociation-v0", func(v *data.Vars) { v.SetInts("pair", []int{0, 3}) }, "pair = [0, 3]: want two stimulus channels in [1, 4]", ""},
 		{"DelayPairedAssociation-v0", func(v *data.Vars) { v.SetInt("ground_truth", 2) }, "ground_truth = 2: want 0 (No-Go) or 1 (Go)", ""},
 		{"DualDelayMatchSample-v0", func(v *data.Vars) { v.SetInt("test_order", 2) }, "test_order = 2: want 0", ""},
+		{"DualDelayMatchSample-v0", func(v *data.Vars) { v.SetFloat("test_order", 0.25) }, "test_order = 0.25: want 0", ""},
 		{"DualDelayMatchSample-v0", func(v *data.Vars) { v.SetInt("ground_truth2", 0) }, "ground_truth2 = 0: want 1 (match) or 2", ""},
 		{"IntervalDiscrimination-v0", func(v *data.Vars) { v.SetInt("ground_truth", 1) }, "takes no forced trial variables", ""},
 	} {
