@@ -74,7 +74,7 @@ func (r *antiReach) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error {
 		e.AddOb(1, p, "fixation")
 	}
 	for k, th := range r.theta {
-		r.stim[k] = math.Cos(th - stimTheta)
+		r.stim[k] = data.NumPyCos(th - stimTheta)
 	}
 	e.AddObVec(r.stim, "stimulus", "stimulus")
 

@@ -118,7 +118,7 @@ func (r *perceptualDecisionMaking) NewTrial(e *data.Env, v *data.Vars, cond *dat
 	}
 	c200 := c / 200
 	for k, th := range r.theta {
-		r.stim[k] = float64(math.Cos(th-r.theta[g])*c200) + 0.5
+		r.stim[k] = float64(data.NumPyCos(th-r.theta[g])*c200) + 0.5
 	}
 	e.AddObVec(r.stim, "stimulus", "stimulus")
 	e.AddRandn(0, r.sigma, "stimulus", "stimulus")

@@ -71,7 +71,7 @@ func (r *reaching1D) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error 
 	e.AddPeriods("fixation", "reach")
 
 	for k, th := range r.theta {
-		r.target[k] = math.Cos(th - g)
+		r.target[k] = data.NumPyCos(th - g)
 	}
 	e.AddObVec(r.target, "reach", "target")
 

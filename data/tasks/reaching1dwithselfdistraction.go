@@ -58,7 +58,7 @@ func (r *reaching1DWithSelfDistraction) NewTrial(e *data.Env, v *data.Vars, cond
 	e.AddPeriod("reach", data.After("fixation"))
 
 	for k, th := range r.theta {
-		r.target[k] = float64(math.Cos(th-g) * 0.3) // signal weaker than the self-distraction
+		r.target[k] = float64(data.NumPyCos(th-g) * 0.3) // signal weaker than the self-distraction
 	}
 	e.AddObVec(r.target, "reach", "")
 

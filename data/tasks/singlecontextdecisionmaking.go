@@ -104,17 +104,14 @@ func linspaceRing(n int) []float64 {
 }
 
 // ringStim sets dst[k] = cos(theta_k - theta_g)*(coh/200) + 0.5, NeuroGym's
-// ring stimulus (computed in float64 as NumPy does). Go's math.Cos and
-// NumPy's AVX-512 cos (SVML) differ in the last bit for many ring angles;
-// after the rounding of dst to float32 this shows only for |coh| = 100 at
-// angles next to pi (where dst is about 0): an exhaustive check of dim_ring
-// 2..256, every direction and coherences 0, 3.2, 5, 6.4, 12.8, 15, 25.6, 50,
-// 51.2 and 100 found 2474 differing values of 56 million, all at coh 100,
-// which no default coherence list contains.
+// ring stimulus, computed in float64 as NumPy does, with NumPy's own cosine
+// (data.NumPyCos: on AVX-512 machines NumPy's cos differs from Go's and
+// glibc's in the last bit for many ring angles, which shows after rounding to
+// float32 where the stimulus is about 0, e.g. at coherence 100).
 func ringStim(dst, theta []float64, g int, coh float64) {
 	c200 := coh / 200
 	for k, th := range theta {
-		dst[k] = float64(math.Cos(th-theta[g])*c200) + 0.5
+		dst[k] = float64(data.NumPyCos(th-theta[g])*c200) + 0.5
 	}
 }
 
