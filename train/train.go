@@ -36,6 +36,14 @@ type Options struct {
 	// error from it stops training.
 	Checkpoint      func(*Result) error
 	CheckpointEvery time.Duration
+	// Monitor, if not nil, is called on Train's goroutine after every
+	// MonitorEvery-th completed iteration k (k = MonitorEvery,
+	// 2*MonitorEvery, ...) with the live weights, e.g. to test the network
+	// on fresh trials (the weights must not be changed or kept). It returns
+	// stop = true to end training there (the Result then says why), or an
+	// error that stops training.
+	Monitor      func(k int, w *model.Weights) (stop bool, why string, err error)
+	MonitorEvery int
 }
 
 // Iteration is the outcome of one training iteration.
@@ -243,6 +251,16 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		res.Accuracy = append(res.Accuracy, acc)
 		if t.opt.Progress != nil {
 			t.opt.Progress(Iteration{Index: k, N: cfg.NIteration, Loss: loss, Accuracy: acc})
+		}
+		if t.opt.Monitor != nil && t.opt.MonitorEvery > 0 && k%t.opt.MonitorEvery == 0 {
+			stop, why, err := t.opt.Monitor(k, t.w)
+			if err != nil {
+				return res, fmt.Errorf("iteration %d: monitor: %w", k, err)
+			}
+			if stop {
+				res.Stopped = why
+				return res, nil
+			}
 		}
 		if t.opt.Checkpoint != nil && k < cfg.NIteration && time.Since(lastCheckpoint) >= t.opt.CheckpointEvery {
 			res.TrainSeconds = time.Since(start).Seconds()

@@ -326,3 +326,29 @@ func mustNetwork(t testing.TB, cfg Config) model.Config {
 	}
 	return mc
 }
+
+// TestMonitor: the monitor sees every MonitorEvery-th iteration with the
+// live weights, and can end training early with a reason.
+func TestMonitor(t *testing.T) {
+	var seen []int
+	var first *model.Weights
+	opt := Options{MonitorEvery: 5, Monitor: func(k int, w *model.Weights) (bool, string, error) {
+		seen = append(seen, k)
+		if first == nil {
+			first = w.Clone()
+		}
+		return k == 15, "reached the target at iteration 15", nil
+	}}
+	res := mustTrain(t, smallConfig(40), opt)
+	if !slices.Equal(seen, []int{5, 10, 15}) || res.Completed() != 15 || res.Stopped != "reached the target at iteration 15" {
+		t.Errorf("seen %v, completed %d, stopped %q", seen, res.Completed(), res.Stopped)
+	}
+	cfg := smallConfig(5)
+	if want := mustTrain(t, cfg, Options{}).Weights; !equalWeights(first, want) {
+		t.Error("the monitor did not see the weights after iteration 5")
+	}
+	opt.Monitor = func(int, *model.Weights) (bool, string, error) { return false, "", errors.New("boom") }
+	if _, err := Train(context.Background(), smallConfig(10), opt); err == nil || !strings.Contains(err.Error(), "monitor: boom") {
+		t.Errorf("monitor error: %v", err)
+	}
+}
