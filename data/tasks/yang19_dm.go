@@ -143,10 +143,9 @@ func (dv dmVariant) make(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 	var conditions []string
 	for m, shown := range stimMod {
 		if shown {
-			mod := []string{"_mod1", "_mod2"}[m]
-			conditions = append(conditions, "coh1"+mod)
+			conditions = append(conditions, dmModName(m).coh1)
 			if delay {
-				conditions = append(conditions, "coh2"+mod)
+				conditions = append(conditions, dmModName(m).coh2)
 			}
 		}
 	}
@@ -209,7 +208,7 @@ func (r *dmFamily) NewTrial(e *data.Env, v, cond *data.Vars) error {
 // coh1_mod<m+1> and coh2_mod<m+1>, and adds the two bumps.
 func (r *dmFamily) addSingleMod(e *data.Env, v *data.Vars, m int) (coh1, coh2 float64) {
 	rng := e.Rng()
-	mod := []string{"_mod1", "_mod2"}[m]
+	name := dmModName(m)
 	period1, period2 := "stimulus", "stimulus"
 	if r.delay {
 		period1, period2 = "stim1", "stim2"
@@ -219,11 +218,11 @@ func (r *dmFamily) addSingleMod(e *data.Env, v *data.Vars, m int) (coh1, coh2 fl
 		data.Shuffle(rng, r.perm)
 		coh1, coh2 = r.cohs[r.perm[0]], r.cohs[r.perm[1]]
 		if r.cohInt {
-			v.SetInt("coh1"+mod, int(coh1))
-			v.SetInt("coh2"+mod, int(coh2))
+			v.SetInt(name.coh1, int(coh1))
+			v.SetInt(name.coh2, int(coh2))
 		} else {
-			v.SetFloat("coh1"+mod, coh1)
-			v.SetFloat("coh2"+mod, coh2)
+			v.SetFloat(name.coh1, coh1)
+			v.SetFloat(name.coh2, coh2)
 		}
 	} else {
 		c := r.cohs[rng.RandInt(len(r.cohs))]
@@ -231,15 +230,25 @@ func (r *dmFamily) addSingleMod(e *data.Env, v *data.Vars, m int) (coh1, coh2 fl
 			c = -c
 		}
 		coh1, coh2 = 0.5+c/2, 0.5-c/2
-		v.SetFloat("coh1"+mod, coh1)
-		v.SetFloat("coh2"+mod, coh2)
+		v.SetFloat(name.coh1, coh1)
+		v.SetFloat(name.coh2, coh2)
 	}
-	where := "stimulus" + mod
 	gaussianBump(r.bump, v.Float("theta1"), r.theta, coh1)
-	e.AddObVec(r.bump, period1, where)
+	e.AddObVec(r.bump, period1, name.stimulus)
 	gaussianBump(r.bump, v.Float("theta2"), r.theta, coh2)
-	e.AddObVec(r.bump, period2, where)
+	e.AddObVec(r.bump, period2, name.stimulus)
 	return coh1, coh2
+}
+
+// dmModName returns the trial variables and the observation channel of
+// modality m (0 or 1).
+func dmModName(m int) (name struct{ coh1, coh2, stimulus string }) {
+	if m == 0 {
+		name.coh1, name.coh2, name.stimulus = "coh1_mod1", "coh2_mod1", "stimulus_mod1"
+	} else {
+		name.coh1, name.coh2, name.stimulus = "coh1_mod2", "coh2_mod2", "stimulus_mod2"
+	}
+	return name
 }
 
 // Step is _DMFamily._step (see dmFamily).
