@@ -36,7 +36,7 @@ func TestYang19DatasetParity(t *testing.T) {
 	}
 	shape := r.Header("inputs.npy").Descr.Shape // (batches, seq_len, batch, obs)
 	nb, L, B, O := shape[0], shape[1], shape[2], shape[3]
-	if int64(L) != seqLen || len(seeds) != B || O != 53 || len(targets) != nb*L*B {
+	if int64(L) != seqLen || len(seeds) != B || len(targets) != nb*L*B {
 		t.Fatalf("fixture shapes %v, seq_len %d, %d seeds, %d targets", shape, seqLen, len(seeds), len(targets))
 	}
 	d, err := data.NewDataset(func(i int, _ data.Seed) (data.Task, error) {
@@ -45,8 +45,8 @@ func TestYang19DatasetParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int64(d.CacheLen()) != cacheLen {
-		t.Fatalf("cache length %d, NeuroGym's %d", d.CacheLen(), cacheLen)
+	if int64(d.CacheLen()) != cacheLen || d.ObsDim() != O {
+		t.Fatalf("cache length %d and %d inputs, NeuroGym's %d and %d", d.CacheLen(), d.ObsDim(), cacheLen, O)
 	}
 	var batch data.Batch
 	for k := 0; k < nb; k++ {
