@@ -14,11 +14,11 @@ const yang19MultitaskID = "yang19.multitask-v0"
 
 // newYang19Multitask makes yang19.multitask-v0: the 20 yang19 tasks taking
 // turns trial by trial, as Yang et al. (2019) trained one network on all of
-// them and as NeuroGym composes them (the yang19 example of NeuroGym's
-// documentation, and the oracle's trials.py --multitask):
+// them and as NeuroGym composes them (neurogym/tests/test_reset_step.py,
+// test_reset_with_scheduler, and the oracle's trials.py --multitask):
 //
-//	envs = [gym.make('yang19.' + name + '-v0', **kwargs) for name in collection]
-//	env = ScheduleEnvs(envs, RandomSchedule(20), env_input=True)
+//	envs = [gym.make(task, **kwargs) for task in ngym.get_collection('yang19')]
+//	env = ScheduleEnvs(envs, RandomSchedule(len(envs)), env_input=True)
 //
 // a data.Schedule of the tasks in the collection's order (yang19Collection),
 // with one rule input per task appended to the 33 observation inputs (53 in
