@@ -9,14 +9,18 @@ import "math"
 // NumPy does not call the C library's exp for float64 arrays: from NumPy
 // 1.23 on, on an x86-64 CPU with AVX512_SKX, it calls Intel's SVML kernel
 // __svml_exp8 (numpy/SVML, linux/avx512/svml_z0_exp_d_la.s, the
-// low-accuracy variant that NumPy 1.23-1.25 link; the oracle runs Debian's
-// NumPy 1.24 on such a CPU). That kernel is not correctly rounded: it
-// differs from glibc's exp in the last bit for about a fifth of all
-// arguments, and Go's math.Exp differs from both. A bump
-// 0.8*exp(-d^2/2)*strength that is off by one unit in the last place of
-// float64 changes its float32 observation only rarely, but the trial must
-// be NumPy's bit for bit, so this function repeats the kernel's
-// operations, with its rounding modes and fused multiply-adds:
+// low-accuracy variant that NumPy 1.23-1.26 link; NumPy 2 links the
+// high-accuracy one, and CPUs without AVX512_SKX get the C library's exp).
+// The oracle runs Debian's NumPy 1.24 on such a CPU; fixtures made with
+// another NumPy or CPU would need another exp. The kernel is not correctly
+// rounded: on arguments in [-60, 0] it differs in the last bit from glibc's
+// exp for about a quarter of them, and from Go's math.Exp for about as many
+// (31% of the exponents the yang19 bumps use). A bump
+// 0.8*exp(-d^2/2)*strength off by one unit in the last place of float64
+// changes its float32 observation only rarely (testdata/oracle's
+// yang19.dlydm1_expflip case is one), but trials must be NumPy's bit for
+// bit, so this function repeats the kernel's operations, with its rounding
+// modes and fused multiply-adds:
 //
 //	N  = x*log2(e) rounded toward -Inf to a multiple of 1/16 (the kernel adds
 //	     a shifter 1.5*2^48+1023 in round-toward-zero mode), j = 16*N mod 16
