@@ -34,6 +34,7 @@ type Schedule struct {
 	i, next  int // schedule.i (the last pick) and ScheduleEnvs.next_i_env
 	cur      Trial
 	ob       Space
+	info     *TaskInfo
 }
 
 // NewSchedule returns the schedule of envs (at least one), of kind, with
@@ -91,9 +92,15 @@ func (s *Schedule) EnvInput() bool { return s.envInput }
 // Kind returns the schedule kind.
 func (s *Schedule) Kind() ScheduleKind { return s.kind }
 
-// Info describes the schedule: the task ids, and the trial's task as its
-// condition.
+// SetInfo replaces the schedule's description (for a named collection).
+func (s *Schedule) SetInfo(info TaskInfo) { s.info = &info }
+
+// Info describes the schedule: the description given to SetInfo, or one
+// listing the task ids.
 func (s *Schedule) Info() TaskInfo {
+	if s.info != nil {
+		return *s.info
+	}
 	ids := make([]string, len(s.envs))
 	for i, e := range s.envs {
 		ids[i] = e.ID()

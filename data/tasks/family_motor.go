@@ -30,15 +30,10 @@ func motorTasks() []entry {
 // return n+1 elements, and NeuroGym then fails adding them to n observation
 // channels; ringTheta records an error on keyword name for those n.
 func ringTheta(k *data.Kwargs, name string, n int) []float64 {
-	step := 2 * math.Pi / float64(n)
-	if math.Ceil(2*math.Pi/step) != float64(n) {
-		k.Errorf(name, "%d: np.arange(0, 2*pi, 2*pi/%d) has %d elements, not %d, so NeuroGym cannot build the ring input; choose another size", n, n, int(math.Ceil(2*math.Pi/step)), n)
+	if arangeRingLen(n) != n {
+		k.Errorf(name, "%d: np.arange(0, 2*pi, 2*pi/%d) has %d elements, not %d, so NeuroGym cannot build the ring input; choose another size", n, n, arangeRingLen(n), n)
 	}
-	theta := make([]float64, n)
-	for i := range theta {
-		theta[i] = float64(i) * step
-	}
-	return theta
+	return linspaceRing(n)
 }
 
 // pyMod is NumPy's np.mod (Python's %) on floats: the remainder takes the

@@ -11,15 +11,6 @@ import (
 	"github.com/taskrnn/taskrnn/data"
 )
 
-func mustMake(t *testing.T, id, kwargs string, seed uint32) data.Task {
-	t.Helper()
-	task, err := Make(id, []byte(kwargs), data.IntSeed(seed))
-	if err != nil {
-		t.Fatalf("Make(%s, %s): %v", id, kwargs, err)
-	}
-	return task
-}
-
 // TestYang19Collection: the 20 tasks in the order of NeuroGym's collection,
 // as the oracle's multitask golden file lists them.
 func TestYang19Collection(t *testing.T) {
@@ -35,7 +26,7 @@ func TestYang19Collection(t *testing.T) {
 	if !slices.Equal(ids, want) {
 		t.Fatalf("collection %v,\nNeuroGym's %v", ids, want)
 	}
-	s := mustMake(t, "yang19.multitask-v0", "", 0).(*data.Schedule)
+	s := mustMake(t, "yang19.multitask-v0", "", data.IntSeed(0)).(*data.Schedule)
 	if s.ObSpace().Dim != 53 || s.ActSpace().Dim != 17 || len(s.Envs()) != 20 {
 		t.Errorf("schedule: %d inputs, %d actions, %d tasks; want 53, 17, 20", s.ObSpace().Dim, s.ActSpace().Dim, len(s.Envs()))
 	}
@@ -100,7 +91,7 @@ func TestYang19Steps(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Task+string(c.Kwargs), func(t *testing.T) {
-			e := mustMake(t, c.Task, string(c.Kwargs), c.Seed).(*data.Env)
+			e := mustMake(t, c.Task, string(c.Kwargs), data.IntSeed(c.Seed)).(*data.Env)
 			if _, err := e.NewTrial(nil); err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +148,7 @@ func TestYang19ReplayTarget(t *testing.T) {
 	}
 	for _, id := range ids {
 		for _, kw := range []string{`{}`, `{"dt": 20}`} {
-			task := mustMake(t, id, kw, 31)
+			task := mustMake(t, id, kw, data.IntSeed(31))
 			nogo := 0
 			for k := 0; k < 60; k++ {
 				tr, err := task.NewTrial(nil)
@@ -216,7 +207,7 @@ func stimulusColumns(tr *data.Trial) []int {
 // trial that fails is drawn again by the next call.
 func TestYang19ModalityTurns(t *testing.T) {
 	for _, id := range []string{"yang19.go-v0", "yang19.dnmc-v0"} {
-		e := mustMake(t, id, "", 3).(*data.Env)
+		e := mustMake(t, id, "", data.IntSeed(3)).(*data.Env)
 		var trials []*data.Trial
 		for k := 0; k < 6; k++ {
 			tr, err := e.NewTrial(nil)
@@ -278,7 +269,7 @@ func TestYang19ModalityTurns(t *testing.T) {
 // trial variables (trial.update(kwargs)); _DMFamily ignores them in
 // NeuroGym, so they are refused.
 func TestYang19ForcedVariables(t *testing.T) {
-	e := mustMake(t, "yang19.go-v0", "", 1).(*data.Env)
+	e := mustMake(t, "yang19.go-v0", "", data.IntSeed(1)).(*data.Env)
 	var c data.Vars
 	c.SetInt("ground_truth", 3)
 	c.SetBool("anti", true)
@@ -316,7 +307,7 @@ func TestYang19ForcedVariables(t *testing.T) {
 		}
 	}
 
-	m := mustMake(t, "yang19.dms-v0", "", 1).(*data.Env)
+	m := mustMake(t, "yang19.dms-v0", "", data.IntSeed(1)).(*data.Env)
 	var nm data.Vars
 	nm.SetString("ground_truth", "non-match")
 	for k := 0; k < 4; k++ {
@@ -329,7 +320,7 @@ func TestYang19ForcedVariables(t *testing.T) {
 		}
 	}
 
-	dm := mustMake(t, "yang19.dm1-v0", "", 1).(*data.Env)
+	dm := mustMake(t, "yang19.dm1-v0", "", data.IntSeed(1)).(*data.Env)
 	var gt data.Vars
 	gt.SetInt("ground_truth", 1)
 	if _, err := dm.NewTrial(&gt); err == nil || !strings.Contains(err.Error(), "ignores") {
@@ -342,14 +333,14 @@ func TestYang19ForcedVariables(t *testing.T) {
 // k div 20, with its rule input; without rule inputs the observation is the
 // tasks' 33 inputs.
 func TestYang19Schedule(t *testing.T) {
-	s := mustMake(t, "yang19.multitask-v0", `{"schedule": "sequential", "dt": 50}`, 9).(*data.Schedule)
-	plain := mustMake(t, "yang19.multitask-v0", `{"schedule": "sequential", "dt": 50, "env_input": false}`, 9).(*data.Schedule)
+	s := mustMake(t, "yang19.multitask-v0", `{"schedule": "sequential", "dt": 50}`, data.IntSeed(9)).(*data.Schedule)
+	plain := mustMake(t, "yang19.multitask-v0", `{"schedule": "sequential", "dt": 50, "env_input": false}`, data.IntSeed(9)).(*data.Schedule)
 	if plain.ObSpace().Dim != 33 || data.SpaceJSON(plain.ObSpace()) != data.SpaceJSON(plain.Envs()[0].ObSpace()) {
 		t.Errorf("without rule inputs: observation space %s", data.SpaceJSON(plain.ObSpace()))
 	}
 	alone := make([]data.Task, 20)
 	for i, e := range yang19Collection() {
-		alone[i] = mustMake(t, e.id, `{"dt": 50}`, 9)
+		alone[i] = mustMake(t, e.id, `{"dt": 50}`, data.IntSeed(9))
 	}
 	for k := 0; k < 45; k++ {
 		tr, err := s.NewTrial(nil)
@@ -387,7 +378,7 @@ func TestYang19Schedule(t *testing.T) {
 // TestYang19Info: every task's conditions are variables of its trials.
 func TestYang19Info(t *testing.T) {
 	for _, e := range yang19Collection() {
-		task := mustMake(t, e.id, "", 0)
+		task := mustMake(t, e.id, "", data.IntSeed(0))
 		info := task.Info()
 		if info.Summary == "" || info.Paper == "" || len(info.Conditions) == 0 {
 			t.Errorf("%s: incomplete info %+v", e.id, info)

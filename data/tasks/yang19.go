@@ -31,19 +31,6 @@ import (
 // would only exhaust memory).
 const yang19MaxDimRing = 100000
 
-// ringTheta returns the preferred directions of a ring of n units in
-// radians, theta[k] = k * (2*pi/n): NeuroGym's
-// np.linspace(0, 2*pi, n+1)[:-1] and np.arange(0, 2*pi, 2*pi/n), which
-// compute the same values.
-func ringTheta(n int) []float64 {
-	step := 2 * math.Pi / float64(n)
-	theta := make([]float64, n)
-	for k := range theta {
-		theta[k] = float64(k) * step
-	}
-	return theta
-}
-
 // arangeRingLen returns len(np.arange(0, 2*pi, 2*pi/n)): NumPy's
 // ceil((stop - start)/step), which floating-point rounding makes n + 1 for
 // some n (61, 122, 197, ...).

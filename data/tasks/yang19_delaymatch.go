@@ -86,7 +86,7 @@ func (dv delayMatchVariant) make(k *data.Kwargs, seed data.Seed) (data.Task, err
 	}
 	r := &delayMatch{
 		category: dv.category, matchGo: dv.matchGo, sigma: sigma / math.Sqrt(dt),
-		theta: ringTheta(dimRing), sample: make([]float64, dimRing), test: make([]float64, dimRing),
+		theta: linspaceRing(dimRing), sample: make([]float64, dimRing), test: make([]float64, dimRing),
 	}
 	spec := data.EnvSpec{
 		ID: dv.id, Dt: dt, Timing: timing, Rewards: rewards,

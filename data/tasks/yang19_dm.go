@@ -137,7 +137,7 @@ func (dv dmVariant) make(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 	}
 	r := &dmFamily{
 		cohs: cohs, cohInt: cohInt, wMod: [2]float64{w[0], w[1]}, stimMod: stimMod, delay: delay,
-		sigma: sigma / math.Sqrt(dt), theta: ringTheta(dimRing), bump: make([]float64, dimRing),
+		sigma: sigma / math.Sqrt(dt), theta: linspaceRing(dimRing), bump: make([]float64, dimRing),
 		perm: make([]int, len(cohs)),
 	}
 	var conditions []string

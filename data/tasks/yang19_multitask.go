@@ -111,7 +111,17 @@ func newYang19Multitask(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 		sort.Strings(unused)
 		return nil, fmt.Errorf("%s kwargs: timing: no task has the period(s) %s (periods: fixation, stimulus, delay, decision, stim1, stim2, sample, test)", yang19MultitaskID, strings.Join(unused, ", "))
 	}
-	return data.NewSchedule(yang19MultitaskID, envs, data.ScheduleKind(kind), envInput, seed)
+	s, err := data.NewSchedule(yang19MultitaskID, envs, data.ScheduleKind(kind), envInput, seed)
+	if err != nil {
+		return nil, err
+	}
+	s.SetInfo(data.TaskInfo{
+		Summary: fmt.Sprintf("the 20 tasks of Yang et al. (2019) in one network: a %s schedule, %s", kind, map[bool]string{true: "with one rule input per task", false: "without rule inputs"}[envInput]),
+		Paper:   "Yang, Joglekar, Song, Newsome and Wang (2019), Task representations in neural networks trained to perform many cognitive tasks",
+		Link:    "https://www.nature.com/articles/s41593-018-0310-2",
+		Tags:    []string{"multitask", "supervised"},
+	})
+	return s, nil
 }
 
 // makeWith makes task t with the keywords kw (seeded with 0: the schedule

@@ -6,7 +6,7 @@ import (
 	"github.com/taskrnn/taskrnn/data"
 )
 
-// reach is NeuroGym's _Reach (neurogym/envs/collections/yang19.py), the
+// yangReach is NeuroGym's _Reach (neurogym/envs/collections/yang19.py), the
 // class of the yang19 Go and Anti tasks, shown in two alternating
 // modalities (twoModalities). A trial draws ground_truth, one of dim_ring
 // directions theta[k] = k*2*pi/dim_ring; the stimulus is a Gaussian bump
@@ -35,7 +35,7 @@ import (
 // NeuroGym's function leaves it to the caller. Forced trial variables:
 // ground_truth (a direction index) and anti (a bool), as NeuroGym's
 // trial.update(kwargs).
-type reach struct {
+type yangReach struct {
 	anti, reaction bool
 	theta          []float64
 	stim           []float64 // scratch
@@ -99,7 +99,7 @@ func (rv reachVariant) make(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 	noTruncExp(k, timing)
 	dimRing := yang19DimRing(k, 2)
 	checkArangeRing(k, dimRing)
-	r := &reach{anti: rv.anti, reaction: reaction, theta: ringTheta(dimRing), stim: make([]float64, dimRing)}
+	r := &yangReach{anti: rv.anti, reaction: reaction, theta: linspaceRing(dimRing), stim: make([]float64, dimRing)}
 	spec := data.EnvSpec{
 		ID: rv.id, Dt: dt, Timing: timing, Rewards: rewards,
 		ObSpace:       twoModalitySpace(dimRing),
@@ -116,7 +116,7 @@ func (rv reachVariant) make(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 	return env(k, spec, newTwoModalities(r, dimRing), seed)
 }
 
-func (r *reach) newTrial(e *data.Env, v, cond *data.Vars, stim []int) error {
+func (r *yangReach) newTrial(e *data.Env, v, cond *data.Vars, stim []int) error {
 	v.SetInt("ground_truth", e.Rng().RandInt(len(r.theta)))
 	v.SetBool("anti", r.anti)
 	if err := v.Update(cond); err != nil {
@@ -147,7 +147,7 @@ func (r *reach) newTrial(e *data.Env, v, cond *data.Vars, stim []int) error {
 	return nil
 }
 
-// Step is _Reach._step (see reach).
-func (r *reach) Step(e *data.Env, a data.Action) (float64, bool) {
+// Step is _Reach._step (see yangReach).
+func (r *yangReach) Step(e *data.Env, a data.Action) (float64, bool) {
 	return fixateThenChoose(e, a, false)
 }
