@@ -11,8 +11,8 @@ import (
 // returns their Activity with Choice, Correct and Performance filled in.
 //
 // The task is reseeded first: the trials are drawn one after another from
-// a stream seeded with data.DeriveSeed(seed, "test-task", 0), apart from
-// every training stream. All trials run together as one batch through a
+// a stream seeded with data.StreamSeed(seed, data.TestTask, 0), apart from
+// every training stream by construction. All trials run together as one batch through a
 // forward-only graph (model.NewForwardGraph) with the network noise on, as
 // in the tutorial, drawn from model.NewNoise(data.DeriveSeed(seed,
 // "test-noise", 0)) in (T, N, H) order. Trials of different lengths are
@@ -38,7 +38,7 @@ func Evaluate(task data.Task, cfg model.Config, w *model.Weights, nTrials int, s
 		return nil, fmt.Errorf("analyze: network has %d inputs and %d outputs, task %s needs %d and %d",
 			cfg.NInput, cfg.NOutput, task.ID(), ob.Dim, act.Dim)
 	}
-	task.Seed(data.IntSeed(data.DeriveSeed(seed, "test-task", 0)))
+	task.Seed(data.StreamSeed(seed, data.TestTask, 0))
 	trials := make([]*data.Trial, nTrials)
 	T := 0
 	for n := range trials {

@@ -69,7 +69,7 @@ func referenceForward(cfg model.Config, w *model.Weights, ob []float32, steps, n
 func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.Weights, kwargs string, seed int64) {
 	t.Helper()
 	_, env := tutorialConfigs(t, kwargs)
-	env.Seed(data.IntSeed(data.DeriveSeed(seed, "test-task", 0)))
+	env.Seed(data.StreamSeed(seed, data.TestTask, 0))
 	noise := make([]float32, a.T*a.N*a.H)
 	model.NewNoise(data.DeriveSeed(seed, "test-noise", 0)).Fill(noise)
 	var maxErr float64

@@ -57,7 +57,8 @@ func fromTensors(ts [5]*tensor.Dense) *Weights {
 // InitWeights draws initial weights as PyTorch's nn.Linear does by default:
 // every weight and bias uniform in (-1/sqrt(fan_in), +1/sqrt(fan_in)), with
 // fan_in = I for input2rec and H for the others. The draws come from
-// data.NewRandomState(data.DeriveSeed(seed, "weights", 0)).Uniform, tensor by
+// data.StreamSeed(seed, data.Weights, 0)'s Uniform (NumPy's
+// RandomState([seed lo, seed hi, 2, 0]).uniform), tensor by
 // tensor in the order of StateDictNames, each row-major, so that numpy's
 // RandomState reproduces them. dtype is tensor.Float32 or tensor.Float64 (the
 // values are drawn in float64 and rounded). InitWeights panics if cfg is
@@ -69,7 +70,7 @@ func InitWeights(cfg Config, seed int64, dtype tensor.Dtype) *Weights {
 	if dtype != tensor.Float32 && dtype != tensor.Float64 {
 		panic(fmt.Sprintf("model.InitWeights: dtype %v, want Float32 or Float64", dtype))
 	}
-	rs := data.NewRandomState(data.DeriveSeed(seed, "weights", 0))
+	rs := data.StreamSeed(seed, data.Weights, 0).NewRandomState()
 	var ts [5]*tensor.Dense
 	fan := fanIns(cfg)
 	for i, s := range shapes(cfg) {

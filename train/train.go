@@ -167,10 +167,9 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	// Column i's task is seeded DeriveSeed(seed, "train-task", i) (legacy).
-	ds, err := data.NewDataset(func(i int, _ data.Seed) (data.Task, error) {
-		return cfg.MakeTask(data.IntSeed(data.DeriveSeed(cfg.Seed, "train-task", i)))
-	}, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	// Column i's task is seeded data.StreamSeed(cfg.Seed, data.TrainTask, i).
+	ds, err := data.NewDataset(func(_ int, s data.Seed) (data.Task, error) { return cfg.MakeTask(s) },
+		cfg.BatchSize, cfg.SeqLen, cfg.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
