@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -168,7 +169,44 @@ func writeNpy(w io.Writer, data any, shape []int) error {
 	if _, err := w.Write(head); err != nil {
 		return err
 	}
-	return binary.Write(w, binary.LittleEndian, data)
+	_, err := w.Write(npyBytes(data))
+	return err
+}
+
+// npyBytes returns data's values little-endian (binary.Write takes its slow
+// reflective path for complex slices).
+func npyBytes(data any) []byte {
+	le := binary.LittleEndian
+	switch d := data.(type) {
+	case []float64:
+		b := make([]byte, 0, 8*len(d))
+		for _, v := range d {
+			b = le.AppendUint64(b, math.Float64bits(v))
+		}
+		return b
+	case []complex128:
+		b := make([]byte, 0, 16*len(d))
+		for _, v := range d {
+			b = le.AppendUint64(b, math.Float64bits(real(v)))
+			b = le.AppendUint64(b, math.Float64bits(imag(v)))
+		}
+		return b
+	case []int64:
+		b := make([]byte, 0, 8*len(d))
+		for _, v := range d {
+			b = le.AppendUint64(b, uint64(v))
+		}
+		return b
+	case []bool:
+		b := make([]byte, len(d))
+		for i, v := range d {
+			if v {
+				b[i] = 1
+			}
+		}
+		return b
+	}
+	panic(fmt.Sprintf("npy: unsupported type %T", data)) // writeNpy checked the type
 }
 
 // writeFileAtomic writes b to a temporary file in path's directory, syncs it

@@ -62,13 +62,16 @@ func same(a, b []float64) bool {
 // ends when ‖∇q‖∞ < gradientThreshold, when q has not decreased by a
 // relative 1e-6 (plus an absolute 1e-6 tol_q) over stallIterations
 // iterations (a point stuck on a kink of a ReLU network's q), after max_iters
-// iterations, or when the line search can make no more progress (at such a
+// iterations or 10·max_iters evaluations, or when the line search can make
+// no more progress (at such a
 // kink or at the floating-point floor). The best point is kept in every case:
 // the tolerances decide what it is.
 func (o *objective) minimize(h0 []float64, opt Options) (xstar []float64, q float64, iters int) {
 	p := optimize.Problem{Func: o.q, Grad: o.grad}
 	settings := &optimize.Settings{
 		MajorIterations: opt.MaxIters,
+		// a line search can cycle on a kink without finishing an iteration
+		FuncEvaluations: evaluationsPerIteration * opt.MaxIters,
 		Converger:       &optimize.FunctionConverge{Absolute: opt.TolQ * 1e-6, Relative: 1e-6, Iterations: stallIterations},
 	}
 	method := &optimize.LBFGS{Linesearcher: &optimize.MoreThuente{}, GradStopThreshold: gradientThreshold}
@@ -86,4 +89,7 @@ const (
 	gradientThreshold = 1e-12
 	// stallIterations is the window of the stall test.
 	stallIterations = 20
+	// evaluationsPerIteration bounds a run's evaluations of q to this many
+	// times max_iters (More-Thuente takes one to three per iteration).
+	evaluationsPerIteration = 10
 )
