@@ -63,9 +63,8 @@ func same(a, b []float64) bool {
 // relative 1e-6 (plus an absolute 1e-6 tol_q) over stallIterations
 // iterations (a point stuck on a kink of a ReLU network's q), after max_iters
 // iterations or 10·max_iters evaluations, or when the line search can make
-// no more progress (at such a
-// kink or at the floating-point floor). The best point is kept in every case:
-// the tolerances decide what it is.
+// no more progress (at such a kink or at the floating-point floor). The best
+// point is kept in every case: the tolerances decide what it is.
 func (o *objective) minimize(h0 []float64, opt Options) (xstar []float64, q float64, iters int) {
 	p := optimize.Problem{Func: o.q, Grad: o.grad}
 	settings := &optimize.Settings{

@@ -211,15 +211,22 @@ func TestSummary(t *testing.T) {
 	pt := func(kind Kind, stable bool, top float64, x ...float64) Point {
 		return Point{Kind: kind, IsStable: stable, Xstar: x, Eigval: []complex128{complex(top, 0)}}
 	}
-	fp := &FixedPoints{Inputs: []float64{1}, All: make([]Optimum, 10), Points: []Point{
+	all := make([]Optimum, 10)
+	for i := range all {
+		all[i].Qstar = 1e-20 + float64(i)
+	}
+	fp := &FixedPoints{Inputs: []float64{1}, Options: DefaultOptions(), All: all, NOutliers: 2, Points: []Point{
 		pt(Fixed, true, 0.99, 0, 0, 0),
 		pt(Fixed, false, 1.2, 1, 2, 0),
 		pt(Slow, true, 0.95, 3, 6, 0),
 		pt(Slow, false, 1.01, -1, -2, 0),
 	}}
 	s := fp.Summary()
-	if s.NInits != 10 || s.NStableFixed != 1 || s.NUnstableFixed != 1 || s.NSlow != 2 {
+	if s.NInits != 10 || s.NStableFixed != 1 || s.NUnstableFixed != 1 || s.NSlow != 2 || s.NDropped != 9 || s.NDistanceOutliers != 2 {
 		t.Errorf("counts %+v", s)
+	}
+	if s.MinQstar == nil || *s.MinQstar != 1e-20 {
+		t.Errorf("min_qstar %v, want 1e-20", s.MinQstar)
 	}
 	if s.LineVarianceShare == nil || math.Abs(*s.LineVarianceShare-1) > 1e-12 {
 		t.Errorf("line_variance_share %v, want 1 for collinear points", s.LineVarianceShare)

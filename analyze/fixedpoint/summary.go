@@ -19,6 +19,14 @@ type Summary struct {
 	NUnstableFixed int `json:"n_unstable_fixed_points"` // fixed points with some |λ| >= 1
 	NSlow          int `json:"n_slow_points"`           // slow points (tol_q < q <= tol_q_slow)
 
+	// NDropped counts optimisations that ended with q > tol_q_slow and
+	// NDistanceOutliers unique points dropped as too far from the initial
+	// states; MinQstar is the smallest q any optimisation reached (when no
+	// point is found, how slow the slowest place found is).
+	NDropped          int      `json:"n_dropped"`
+	NDistanceOutliers int      `json:"n_distance_outliers"`
+	MinQstar          *float64 `json:"min_qstar"`
+
 	// LineVarianceShare is the share of the points' variance (fixed and
 	// slow points together) along their first principal axis, in [0, 1]:
 	// near 1 when the points lie on a line (as along a line attractor).
@@ -38,7 +46,17 @@ type Summary struct {
 // Summary returns the counts, the line measure and the largest eigenvalue
 // moduli of fp.
 func (fp *FixedPoints) Summary() Summary {
-	s := Summary{Inputs: append([]float64(nil), fp.Inputs...), NInits: len(fp.All)}
+	s := Summary{Inputs: append([]float64(nil), fp.Inputs...), NInits: len(fp.All), NDistanceOutliers: fp.NOutliers}
+	minQ := math.Inf(1)
+	for _, a := range fp.All {
+		if a.Qstar < minQ { // NaN (a diverging run) never is
+			minQ = a.Qstar
+		}
+		if kindOf(a.Qstar, fp.Options) == Dropped {
+			s.NDropped++
+		}
+	}
+	s.MinQstar = finitePtr(minQ)
 	maxAll, maxStable := math.Inf(-1), math.Inf(-1)
 	for i := range fp.Points {
 		p := &fp.Points[i]

@@ -87,9 +87,9 @@ def find(FPF, rnn, hidden, valid, inputs, n_inits, args, dtype):
     x_init = fpf.sample_states(hidden, n_inits, valid_bxt=valid, noise_scale=args.noise_scale)
     # a copy: in float64, fixed-point-finder optimises the array it is given
     # in place (torch.from_numpy shares memory and .to() does not copy)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     unique, all_fps = fpf.find_fixed_points(x_init.copy(), inputs)
-    return x_init, unique, all_fps, time.perf_counter() - t0
+    return x_init, unique, all_fps, (time.perf_counter() - t0, time.process_time() - c0)
 
 
 def main():
@@ -128,7 +128,7 @@ def main():
     rnn = LeakyRNNStep(sd, alpha, cfg["activation_fun"], torch.float64)
 
     x_init, unique, all_fps, secs = find(FPF, rnn, hidden, valid, inputs, args.n_inits, args, "float64")
-    print("fixture search: %d initial states, %d unique points, %.2f s (float64)" % (args.n_inits, unique.n, secs))
+    print("fixture search: %d initial states, %d unique points, %.2f s (float64)" % (args.n_inits, unique.n, secs[0]))
     order = np.argsort(unique.qstar)
     for k in order:
         print("  q = %.3e  |lambda_1| = %.6f  stable %s" % (unique.qstar[k], abs(unique.eigval_J_xstar[k, 0]), unique.is_stable[k]))
@@ -175,8 +175,8 @@ def main():
         for dtype in ("float32", "float64"):
             r = LeakyRNNStep(sd, alpha, cfg["activation_fun"], getattr(torch, dtype))
             _, u, a, secs = find(FPF, r, hidden, valid, inputs, args.bench_inits, args, dtype)
-            print("benchmark: fixed-point-finder, %d initial states, %s, %d torch threads: %.2f s, %d unique points, %d with q <= tol_q"
-                  % (args.bench_inits, dtype, args.threads, secs, u.n, int(np.sum(u.qstar <= args.tol_q))))
+            print("benchmark: fixed-point-finder, %d initial states, %s, %d torch threads: %.2f s (%.2f s CPU), %d unique points, %d with q <= tol_q, smallest q %.3g"
+                  % (args.bench_inits, dtype, args.threads, secs[0], secs[1], u.n, int(np.sum(u.qstar <= args.tol_q)), np.min(u.qstar)))
 
 
 if __name__ == "__main__":
