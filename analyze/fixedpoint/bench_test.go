@@ -1,0 +1,54 @@
+package fixedpoint
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkFind is the search on the default trained network (64 ReLU
+// units, seed 0) under the zero-evidence input: 1024 initial states sampled
+// from its test trajectories (the fixture's) plus noise 0.5, with the
+// default options, on all cores. It reports the process CPU time beside the
+// wall time (the machine may be shared).
+func BenchmarkFind(b *testing.B) {
+	dyn := tutorialDynamics(b)
+	tr := fpfTrajectories(b)
+	opt := DefaultOptions()
+	var fp *FixedPoints
+	cpu0 := processCPU()
+	for b.Loop() {
+		var err error
+		if fp, err = Find(dyn, []float64{1, 0.5, 0.5}, tr, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(len(fp.Points)), "points")
+}
+
+// BenchmarkAnalysis is the whole analysis of BenchmarkFind's problem: the
+// search, the summary, fixed_points.npz and the eigenvalue figure of the
+// first point.
+func BenchmarkAnalysis(b *testing.B) {
+	dyn := tutorialDynamics(b)
+	tr := fpfTrajectories(b)
+	opt := DefaultOptions()
+	dir := b.TempDir()
+	cpu0 := processCPU()
+	for b.Loop() {
+		fp, err := Find(dyn, []float64{1, 0.5, 0.5}, tr, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = fp.Summary()
+		if err := fp.WriteNPZ(filepath.Join(dir, "fixed_points.npz")); err != nil {
+			b.Fatal(err)
+		}
+		if len(fp.Points) > 0 {
+			if err := PlotEigenvalues(filepath.Join(dir, "eigenvalues.png"), &fp.Points[0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
