@@ -15,6 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // FigureDPI is the resolution of every PNG figure, in dots per inch.
@@ -68,7 +70,7 @@ func savePNG(path string, w, h vg.Length, fn func(c draw.Canvas)) error {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	fn(dc)
-	return writeFileAtomic(path, func(wr io.Writer) error {
+	return fileio.WriteFile(path, func(wr io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
 		return err
 	})

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // File names written by Report.WriteFiles.
@@ -225,7 +227,7 @@ func (r *Report) WriteMetrics(path string) error {
 		return fmt.Errorf("analyze: metrics: %w", err)
 	}
 	b = append(b, '\n')
-	return writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
+	return fileio.WriteFile(path, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // WriteFiles writes metrics.json, activity.npz and the five figures into

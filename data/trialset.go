@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"codeberg.org/sbinet/npyio/npz"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // TrialSet is a run of consecutive trials of one environment, as printed by
@@ -178,37 +178,7 @@ func (s *TrialSet) WriteNPZ(path string) error {
 	})
 }
 
-// writeFileAtomic writes path via a temporary file in the same directory that
-// is fsynced and renamed over path, so readers never see a partial file.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	return nil
+// writeFileAtomic writes path atomically (fileio.WriteFile).
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	return fileio.WriteFile(path, write)
 }

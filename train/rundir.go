@@ -1,7 +1,6 @@
 package train
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/taskrnn/taskrnn/data/fileio"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -172,7 +172,7 @@ func WriteRun(dir string, res *Result) error {
 	if err := writeJSON(filepath.Join(dir, ConfigFile), rc); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, LogFile), func(w io.Writer) error {
+	if err := fileio.WriteFile(filepath.Join(dir, LogFile), func(w io.Writer) error {
 		if _, err := io.WriteString(w, "iteration,loss,accuracy\n"); err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func WriteRun(dir string, res *Result) error {
 	if err := writeJSON(filepath.Join(dir, SummaryFile), res.Summary()); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, FigureFile), func(w io.Writer) error { return WriteFigure(w, res) })
+	return fileio.WriteFile(filepath.Join(dir, FigureFile), func(w io.Writer) error { return WriteFigure(w, res) })
 }
 
 // writeJSON writes v as indented JSON atomically. Non-finite numbers are an
@@ -206,46 +206,7 @@ func writeJSON(path string, v any) error {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
 	b = append(b, '\n')
-	return writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
-}
-
-// writeFileAtomic writes path by calling write on a buffered temporary file
-// in the same directory, syncing, closing and renaming it over path. On any
-// error the temporary file is removed and path is untouched.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return fileio.WriteFile(path, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // LoadRun reads a run directory written by WriteRun: the configuration from
