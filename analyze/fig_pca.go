@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"sort"
 
@@ -11,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // pcaFigW and pcaFigH are the size of both PCA figures.
@@ -104,6 +107,11 @@ func endGlyph() draw.GlyphStyle {
 // error if a is invalid, p does not match a's hidden size or has fewer than
 // 2 components, or writing fails.
 func PlotPCA2D(path string, a *Activity, p *PCA) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA2D(out, a, p) })
+}
+
+// writePCA2D draws PlotPCA2D's figure as PNG to out.
+func writePCA2D(out io.Writer, a *Activity, p *PCA) error {
 	tr, err := trajectories(a, p, 2)
 	if err != nil {
 		return err
@@ -114,7 +122,7 @@ func PlotPCA2D(path string, a *Activity, p *PCA) error {
 	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
 	shades, cohs := cohShades(a.Coh)
 	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
-	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
+	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		drawWithSideLegend(c, pl, leg)
 	})
 }
@@ -126,6 +134,11 @@ func PlotPCA2D(path string, a *Activity, p *PCA) error {
 // labelled; colours and markers as in PlotPCA2D. Its errors are
 // PlotPCA2D's, with 3 components needed.
 func PlotPCA3D(path string, a *Activity, p *PCA) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA3D(out, a, p) })
+}
+
+// writePCA3D draws PlotPCA3D's figure as PNG to out.
+func writePCA3D(out io.Writer, a *Activity, p *PCA) error {
 	tr, err := trajectories(a, p, 3)
 	if err != nil {
 		return err
@@ -201,7 +214,7 @@ func PlotPCA3D(path string, a *Activity, p *PCA) error {
 	// Equal scales on both screen axes: the projected unit box fits in
 	// [-1.9, 1.9] horizontally; match the vertical range to the aspect.
 	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
-	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
+	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		w := c.Max.X - c.Min.X - pcaLegendW
 		h := c.Max.Y - c.Min.Y - vg.Points(titleSize+16)
 		half := 1.95

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -11,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // Figure sizes.
@@ -26,6 +29,11 @@ const (
 // output, against time in ms, with the decision period shaded. It returns
 // an error if a is invalid, n is out of range, or writing fails.
 func PlotTaskTrial(path string, a *Activity, n int) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writeTaskTrial(out, a, n) })
+}
+
+// writeTaskTrial draws PlotTaskTrial's figure as PNG to out.
+func writeTaskTrial(out io.Writer, a *Activity, n int) error {
 	if err := checkTrial(a, n); err != nil {
 		return err
 	}
@@ -48,7 +56,7 @@ func PlotTaskTrial(path string, a *Activity, n int) error {
 	if hasDecision {
 		botLeg.Add("decision period", span)
 	}
-	return savePNG(path, trialFigW, trialFigH, func(c draw.Canvas) {
+	return renderPNG(out, trialFigW, trialFigH, func(c draw.Canvas) {
 		drawStacked(c, []*plot.Plot{top, bottom}, func(row int, rc draw.Canvas) {
 			if row == 0 {
 				topLeg.Draw(rc)
@@ -65,6 +73,11 @@ func PlotTaskTrial(path string, a *Activity, n int) error {
 // and a colour bar. It returns an error if a is invalid, n is out of range,
 // the outputs are not finite, or writing fails.
 func PlotTrialOutput(path string, a *Activity, n int) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writeTrialOutput(out, a, n) })
+}
+
+// writeTrialOutput draws PlotTrialOutput's figure as PNG to out.
+func writeTrialOutput(out io.Writer, a *Activity, n int) error {
 	if err := checkTrial(a, n); err != nil {
 		return err
 	}
@@ -103,7 +116,7 @@ func PlotTrialOutput(path string, a *Activity, n int) error {
 	bar.HideX()
 	bar.Y.Min, bar.Y.Max = 0, 1
 
-	return savePNG(path, trialFigW, trialFigH, func(c draw.Canvas) {
+	return renderPNG(out, trialFigW, trialFigH, func(c draw.Canvas) {
 		drawStacked(c, []*plot.Plot{top, bottom}, func(row int, rc draw.Canvas) {
 			if row == 0 {
 				topLeg.Draw(rc)

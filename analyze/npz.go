@@ -26,31 +26,37 @@ func WriteNPZ(path string, a *Activity) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return fileio.WriteFile(path, func(w io.Writer) error {
-		z := fileio.NewNPZWriter(w)
-		arrays := []struct {
-			name  string
-			data  any
-			shape []int
-		}{
-			{"inputs", a.Inputs, []int{a.N, a.T, a.I}},
-			{"hidden", a.Hidden, []int{a.N, a.T, a.H}},
-			{"outputs", a.Outputs, []int{a.N, a.T, a.O}},
-			{"target", a.Target, []int{a.N, a.T}},
-			{"steps", convert[int32](a.Steps), []int{a.N}},
-			{"ground_truth", convert[int64](a.GroundTruth), []int{a.N}},
-			{"coh", a.Coh, []int{a.N}},
-			{"choice", convert[int64](a.Choice), []int{a.N}},
-			{"correct", a.Correct, []int{a.N}},
-			{"dt", []float64{a.Dt}, nil},
+	return fileio.WriteFile(path, a.writeNPZ)
+}
+
+// writeNPZ writes a's arrays as an .npz archive to w (see WriteNPZ).
+func (a *Activity) writeNPZ(w io.Writer) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	z := fileio.NewNPZWriter(w)
+	arrays := []struct {
+		name  string
+		data  any
+		shape []int
+	}{
+		{"inputs", a.Inputs, []int{a.N, a.T, a.I}},
+		{"hidden", a.Hidden, []int{a.N, a.T, a.H}},
+		{"outputs", a.Outputs, []int{a.N, a.T, a.O}},
+		{"target", a.Target, []int{a.N, a.T}},
+		{"steps", convert[int32](a.Steps), []int{a.N}},
+		{"ground_truth", convert[int64](a.GroundTruth), []int{a.N}},
+		{"coh", a.Coh, []int{a.N}},
+		{"choice", convert[int64](a.Choice), []int{a.N}},
+		{"correct", a.Correct, []int{a.N}},
+		{"dt", []float64{a.Dt}, nil},
+	}
+	for _, arr := range arrays {
+		if err := z.Add(arr.name, arr.data, arr.shape...); err != nil {
+			return err
 		}
-		for _, arr := range arrays {
-			if err := z.Add(arr.name, arr.data, arr.shape...); err != nil {
-				return err
-			}
-		}
-		return z.Close()
-	})
+	}
+	return z.Close()
 }
 
 func convert[D, S int | int32 | int64](s []S) []D {

@@ -15,8 +15,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // FigureDPI is the resolution of every PNG figure, in dots per inch.
@@ -62,18 +60,16 @@ func newLegend() plot.Legend {
 	return l
 }
 
-// savePNG draws a w x h figure with fn and writes it to path as a PNG at
-// FigureDPI, atomically.
-func savePNG(path string, w, h vg.Length, fn func(c draw.Canvas)) error {
+// renderPNG draws a w x h figure with fn and encodes it to out as a PNG at
+// FigureDPI.
+func renderPNG(out io.Writer, w, h vg.Length, fn func(c draw.Canvas)) error {
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(FigureDPI))
 	dc := draw.New(img)
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	fn(dc)
-	return fileio.WriteFile(path, func(wr io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
-		return err
-	})
+	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+	return err
 }
 
 // familyColor returns the colour of ground truth g with shade in [0, 1]

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/taskrnn/taskrnn/data/fileio"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // File names written by Report.WriteFiles.
@@ -222,70 +220,76 @@ func (r *Report) Metrics() Metrics {
 
 // WriteMetrics writes r.Metrics() as indented JSON to path, atomically.
 func (r *Report) WriteMetrics(path string) error {
+	return fileio.WriteFile(path, r.writeMetrics)
+}
+
+func (r *Report) writeMetrics(w io.Writer) error {
 	b, err := json.MarshalIndent(r.Metrics(), "", "  ")
 	if err != nil {
 		return fmt.Errorf("analyze: metrics: %w", err)
 	}
-	b = append(b, '\n')
-	return fileio.WriteFile(path, func(w io.Writer) error { _, err := w.Write(b); return err })
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
-// WriteFiles writes metrics.json, activity.npz and the five figures into
-// dir (which must exist), each atomically, and returns the paths written.
-// Figures that do not apply (the psychometric curve for more than two
-// choices, PCA plots for fewer than 2 or 3 components) are skipped; Analyze
-// put the reason in r.Notes. The files are written concurrently; on error
-// it returns the files written before the first failing one (in the order
-// above) and that error.
-func (r *Report) WriteFiles(dir string) ([]string, error) {
-	if st, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("analyze: output directory: %w", err)
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("analyze: output %q is not a directory", dir)
-	}
+// Files returns the analysis files of r for a rundir commit: metrics.json,
+// activity.npz and the five figures, in that order. Figures that do not
+// apply (the psychometric curve for more than two choices, PCA plots for
+// fewer than 2 or 3 components) are left out; Analyze put the reason in
+// r.Notes.
+func (r *Report) Files() []rundir.File {
 	a, n := r.Activity, r.ExampleTrial
-	type job struct {
-		name string
-		fn   func(path string) error
-	}
-	jobs := []job{
-		{MetricsFile, r.WriteMetrics},
-		{ActivityFile, func(p string) error { return WriteNPZ(p, a) }},
-		{TaskTrialFile, func(p string) error { return PlotTaskTrial(p, a, n) }},
-		{TrialOutputFile, func(p string) error { return PlotTrialOutput(p, a, n) }},
+	files := []rundir.File{
+		{Name: MetricsFile, Write: r.writeMetrics},
+		{Name: ActivityFile, Write: a.writeNPZ},
+		{Name: TaskTrialFile, Write: func(w io.Writer) error { return writeTaskTrial(w, a, n) }},
+		{Name: TrialOutputFile, Write: func(w io.Writer) error { return writeTrialOutput(w, a, n) }},
 	}
 	if r.Psychometric != nil {
-		jobs = append(jobs, job{PsychometricFile, func(p string) error { return PlotPsychometric(p, r.Psychometric) }})
+		files = append(files, rundir.File{Name: PsychometricFile, Write: func(w io.Writer) error { return writePsychometric(w, r.Psychometric) }})
 	}
 	if r.PCA.Components() >= 2 {
-		jobs = append(jobs, job{PCA2DFile, func(p string) error { return PlotPCA2D(p, a, r.PCA) }})
+		files = append(files, rundir.File{Name: PCA2DFile, Write: func(w io.Writer) error { return writePCA2D(w, a, r.PCA) }})
 	}
 	if r.PCA.Components() >= 3 {
-		jobs = append(jobs, job{PCA3DFile, func(p string) error { return PlotPCA3D(p, a, r.PCA) }})
+		files = append(files, rundir.File{Name: PCA3DFile, Write: func(w io.Writer) error { return writePCA3D(w, a, r.PCA) }})
 	}
-	// The jobs are independent; rendering and PNG encoding dominate, so
-	// run them on all cores (the plot library's font cache is locked and
-	// every figure has its own canvas).
-	errs := make([]error, len(jobs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = j.fn(filepath.Join(dir, j.name))
-		}()
+	return files
+}
+
+// Commit writes r's files into the run directory d as one change
+// (rundir.Dir.Commit), removing the analysis files of OutputFiles that r
+// does not write, and returns the paths written. The figures are rendered
+// concurrently.
+func (r *Report) Commit(d *rundir.Dir) ([]string, error) {
+	files := r.Files()
+	written := map[string]bool{}
+	var paths []string
+	for _, f := range files {
+		written[f.Name] = true
+		paths = append(paths, filepath.Join(d.Path(), f.Name))
 	}
-	wg.Wait()
-	var written []string
-	for i, j := range jobs {
-		if errs[i] != nil {
-			return written, fmt.Errorf("analyze: %s: %w", j.name, errs[i])
+	var remove []string
+	for _, n := range OutputFiles() {
+		if !written[n] {
+			remove = append(remove, n)
 		}
-		written = append(written, filepath.Join(dir, j.name))
 	}
-	return written, nil
+	if err := d.Commit(files, remove); err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	return paths, nil
+}
+
+// WriteFiles writes r's files into dir (created if needed) as Commit does,
+// holding dir's lock meanwhile, and returns the paths written.
+func (r *Report) WriteFiles(dir string) ([]string, error) {
+	d, err := rundir.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	defer d.Close()
+	return r.Commit(d)
 }
 
 // WriteSummary writes a short human-readable summary to w: the accuracy

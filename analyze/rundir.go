@@ -1,10 +1,10 @@
 package analyze
 
 import (
+	"context"
 	"fmt"
-	"os"
 
-	"github.com/taskrnn/taskrnn/train"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // DefaultTrials is the tutorial's number of test trials.
@@ -18,47 +18,46 @@ type RunOptions struct {
 	// used (the test streams never coincide with the training streams).
 	Seed    int64
 	SeedSet bool
-	// Out is the directory the results go to (created if needed); empty
-	// means the run directory itself.
-	Out string
 }
 
-// RunDir loads the run written by cmd/train in dir (train.LoadRun), tests
+// RunDir loads the run written by cmd/train in dir (rundir.LoadRun), tests
 // its network on opt.NTrials fresh trials with Evaluate, analyses them and
-// writes metrics.json, activity.npz and the figures. It returns the report,
-// the directory written to and the files written. Errors name the run
-// directory and what was wrong with it.
-func RunDir(dir string, opt RunOptions) (*Report, string, []string, error) {
+// commits metrics.json, activity.npz and the figures into out (which may
+// be dir itself) as one change: they appear together or not at all, and
+// analysis files of an earlier analysis that this one does not write are
+// removed in the same change. If ctx is cancelled before the commit
+// starts, nothing is written and the error wraps ctx.Err(); a commit that
+// has started is finished. It returns the report and the files written.
+// Errors name the run directory and what was wrong with it.
+func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*Report, []string, error) {
 	if opt.NTrials < 1 {
-		return nil, "", nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", opt.NTrials)
+		return nil, nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", opt.NTrials)
 	}
-	cfg, w, err := train.LoadRun(dir)
+	cfg, w, err := rundir.LoadRun(dir)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
 	seed := opt.Seed
 	if !opt.SeedSet {
 		seed = cfg.Seed
 	}
-	out := opt.Out
-	if out == "" {
-		out = dir
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("analysis interrupted: %w", err)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, "", nil, fmt.Errorf("analyze: output directory: %w", err)
-	}
-	tcfg := cfg.TaskConfig()
-	act, err := Evaluate(cfg.ModelConfig(tcfg.ObsDim(), tcfg.ActDim()), w, tcfg, opt.NTrials, seed)
+	act, err := Evaluate(cfg.Model(), w, cfg.TaskConfig(), opt.NTrials, seed)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
 	rep, err := Analyze(act, seed)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
-	files, err := rep.WriteFiles(out)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("analysis interrupted: %w", err)
+	}
+	files, err := rep.Commit(out)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
-	return rep, out, files, nil
+	return rep, files, nil
 }

@@ -87,7 +87,7 @@ func TestDumpForTorch(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, task.ActDim()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
+	if err := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
 		t.Fatal(err)
 	}
 	res, err := Train(context.Background(), cfg, Options{})

@@ -19,11 +19,9 @@ import (
 // are reported as the final training figures (as in the tutorial).
 const FinalWindow = 100
 
-// Options adjust how Train runs. The zero value trains on the fast graph
-// without progress reports.
+// Options adjust how Train runs (the training graph is Config.Graph). The
+// zero value reports no progress and writes no checkpoint.
 type Options struct {
-	// Graph selects the training graph; the zero value is model.Fast.
-	Graph model.GraphKind
 	// Progress, if not nil, is called after every completed iteration, on
 	// Train's goroutine. It must be quick.
 	Progress func(Iteration)
@@ -48,9 +46,8 @@ type Iteration struct {
 
 // Result is what a training run produced, also when it stopped early.
 type Result struct {
-	Config  Config          // the canonical configuration trained
-	Graph   model.GraphKind // the training graph used
-	Weights *model.Weights  // float32 weights after the last good iteration
+	Config  Config         // the canonical configuration trained (Config.Graph is the graph used)
+	Weights *model.Weights // float32 weights after the last good iteration
 	// Loss and Accuracy (percent) of every completed iteration; Loss[k] is
 	// iteration k+1. Their length is the number of completed iterations.
 	Loss, Accuracy []float64
@@ -170,7 +167,7 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 		return nil, err
 	}
 	w := model.InitWeights(mcfg, cfg.Seed, tensor.Float32)
-	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), opt.Graph)
+	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), cfg.GraphKind())
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
@@ -192,7 +189,6 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 	snap := newSnapshot(learnables)
 	res := &Result{
 		Config:   cfg,
-		Graph:    t.opt.Graph,
 		Weights:  t.w,
 		Loss:     make([]float64, 0, cfg.NIteration),
 		Accuracy: make([]float64, 0, cfg.NIteration),

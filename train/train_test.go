@@ -16,6 +16,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/taskrnn/taskrnn/model"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // smallConfig is a quick configuration for loop tests: the tutorial's task
@@ -88,7 +89,7 @@ func TestTrainDeterministic(t *testing.T) {
 func TestTrainUpdatesWeights(t *testing.T) {
 	cfg := smallConfig(40)
 	res := mustTrain(t, cfg, Options{})
-	init := model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32)
+	init := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)
 	x, y := weightsData(init), weightsData(res.Weights)
 	for i, name := range model.StateDictNames {
 		if slices.Equal(x[i], y[i]) {
@@ -137,7 +138,7 @@ func TestTrainNonFinite(t *testing.T) {
 		cfg.NIteration = k
 		want = mustTrain(t, cfg, Options{}).Weights
 	} else {
-		want = model.InitWeights(cfg.modelConfig(), cfg.Seed, tensor.Float32)
+		want = model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)
 	}
 	if !equalWeights(res.Weights, want) {
 		t.Errorf("kept weights are not those of iteration %d", nf.Iteration-1)
@@ -170,6 +171,11 @@ func TestTrainCheckpoint(t *testing.T) {
 	cfg := smallConfig(12)
 	plain := mustTrain(t, cfg, Options{})
 	dir := t.TempDir()
+	d, err := rundir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	var seen []int
 	res := mustTrain(t, cfg, Options{CheckpointEvery: time.Nanosecond, Checkpoint: func(r *Result) error {
 		seen = append(seen, r.Completed())
@@ -179,7 +185,7 @@ func TestTrainCheckpoint(t *testing.T) {
 		if r.Completed() != 5 {
 			return nil
 		}
-		return WriteRun(dir, r) // one real write: the figure takes a while
+		return WriteRun(d, r) // one real write: the figure takes a while
 	}})
 	// The last iteration is not checkpointed: the caller saves the result.
 	if want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}; !slices.Equal(seen, want) {
@@ -251,11 +257,11 @@ func TestFinalFigures(t *testing.T) {
 // another goroutine, forward and backward pass, optimiser step) on the fast
 // and the reference graph.
 func BenchmarkTrainIteration(b *testing.B) {
-	for _, kind := range []model.GraphKind{model.Fast, model.Reference} {
-		b.Run(GraphName(kind), func(b *testing.B) {
+	for _, graph := range []string{"fast", "reference"} {
+		b.Run(graph, func(b *testing.B) {
 			cfg := DefaultConfig()
-			cfg.NIteration = b.N
-			tr, err := NewTrainer(cfg, Options{Graph: kind})
+			cfg.NIteration, cfg.Graph = b.N, graph
+			tr, err := NewTrainer(cfg, Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,0 +1,27 @@
+//go:build unix
+
+package rundir
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// tryLock takes an exclusive flock(2) on f without waiting; it reports
+// false if another open file description holds it. flock locks are
+// released by the kernel when the holder exits, however it exits.
+func tryLock(f *os.File) (bool, error) {
+	err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, unix.EWOULDBLOCK):
+		return false, nil
+	}
+	return false, err
+}
+
+// lockSupported says whether tryLock really locks.
+const lockSupported = true
