@@ -316,9 +316,9 @@ func drawOrder(a *Activity) []int {
 }
 
 func addMarkers(p *plot.Plot, xy plotter.XYs, sty draw.GlyphStyle) {
-	sc, err := plotter.NewScatter(xy)
+	sc, err := plotter.NewScatter(finiteXYs(xy))
 	if err != nil {
-		panic(err) // callers pass finite points
+		panic(err) // unreachable: finiteXYs keeps finite points only
 	}
 	sc.GlyphStyle = sty
 	p.Add(sc)

@@ -150,15 +150,28 @@ func stepXYs(v []float64, dt float64) plotter.XYs {
 	return xy
 }
 
-// solidLine returns a line plotter with the given colour and width in points.
+// solidLine returns a line plotter with the given colour and width in
+// points through the finite points of xy (a network that diverged gives
+// NaN and Inf; the figure shows the rest).
 func solidLine(xy plotter.XYs, c color.Color, width float64) *plotter.Line {
-	l, err := plotter.NewLine(xy)
+	l, err := plotter.NewLine(finiteXYs(xy))
 	if err != nil {
-		panic(err) // only for NaN/Inf, which callers never pass
+		panic(err) // unreachable: finiteXYs keeps finite points only
 	}
 	l.Color = c
 	l.Width = vg.Points(width)
 	return l
+}
+
+// finiteXYs returns the points of xy whose coordinates are both finite.
+func finiteXYs(xy plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, 0, len(xy))
+	for _, p := range xy {
+		if !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // cleanTicks is plot.DefaultTicks with labels in the shortest form

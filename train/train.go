@@ -106,6 +106,19 @@ func (e *NonFiniteLossError) Error() string {
 		e.Loss, e.Iteration, e.Iteration-1)
 }
 
+// NonFiniteWeightsError reports that an optimiser step made a weight NaN
+// or infinite (e.g. a learning rate beyond float32's range). The Result
+// returned with it holds the iterations up to this one and the weights
+// before the step, which gave this iteration's finite loss.
+type NonFiniteWeightsError struct {
+	Iteration int // 1-based iteration whose optimiser step failed
+}
+
+func (e *NonFiniteWeightsError) Error() string {
+	return fmt.Sprintf("the optimiser step of iteration %d made the weights non-finite: training diverged (try a smaller learning_rate); kept the weights that gave the finite loss of iteration %d",
+		e.Iteration, e.Iteration)
+}
+
 // Train runs cfg.NIteration training iterations: each takes the next batch
 // of data.NewDataset(cfg.TaskConfig(), cfg.BatchSize, cfg.SeqLen, cfg.Seed)
 // and the next (SeqLen, BatchSize, NNeurons) block of standard normals from
@@ -118,7 +131,9 @@ func (e *NonFiniteLossError) Error() string {
 //
 // The configuration is validated first (nil Result and the error). If the
 // loss becomes NaN or infinite, Train stops and returns the Result so far,
-// with the weights of the last finite loss, and a *NonFiniteLossError. If
+// with the weights of the last finite loss, and a *NonFiniteLossError; if
+// an optimiser step makes a weight non-finite, likewise with a
+// *NonFiniteWeightsError. Non-finite weights are never returned. If
 // ctx is cancelled, Train stops after the current iteration and returns the
 // Result so far with an error wrapping ctx.Err(). Any other failure returns
 // a nil Result.
@@ -228,6 +243,12 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		}
 		res.Loss = append(res.Loss, loss)
 		res.Accuracy = append(res.Accuracy, acc)
+		if !allFinite(learnables) {
+			snap.restore(learnables)
+			e := &NonFiniteWeightsError{Iteration: k}
+			res.Stopped = e.Error()
+			return res, e
+		}
 		if t.opt.Progress != nil {
 			t.opt.Progress(Iteration{Index: k, N: cfg.NIteration, Loss: loss, Accuracy: acc})
 		}
@@ -269,6 +290,28 @@ func argmax32(x []float32) int {
 		}
 	}
 	return best
+}
+
+// allFinite reports whether every learnable value is finite (a few
+// microseconds for the tutorial network).
+func allFinite(ls []gorgonia.ValueGrad) bool {
+	for _, l := range ls {
+		switch d := l.Value().Data().(type) {
+		case []float32:
+			for _, v := range d {
+				if v-v != 0 { // NaN or ±Inf
+					return false
+				}
+			}
+		case []float64:
+			for _, v := range d {
+				if v-v != 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // snapshot keeps a copy of the learnables' values so that the weights of the

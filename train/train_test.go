@@ -146,6 +146,28 @@ func TestTrainNonFinite(t *testing.T) {
 	t.Logf("diverged at iteration %d: %v", nf.Iteration, err)
 }
 
+// TestTrainNonFiniteWeights is the issue 8 repro -learning_rate 1e39
+// -n_iteration 1: the step makes the float32 weights infinite. Train must
+// not return them as if good: it keeps the weights that gave the finite
+// loss (the initial ones) and says so.
+func TestTrainNonFiniteWeights(t *testing.T) {
+	for _, n := range []int{1, 5} {
+		cfg := smallConfig(n)
+		cfg.LearningRate = 1e39
+		res, err := Train(context.Background(), cfg, Options{})
+		var nf *NonFiniteWeightsError
+		if !errors.As(err, &nf) || nf.Iteration != 1 {
+			t.Fatalf("n_iteration %d: err = %v, want *NonFiniteWeightsError at iteration 1", n, err)
+		}
+		if res.Completed() != 1 || !strings.Contains(res.Stopped, "non-finite") {
+			t.Errorf("completed %d, Stopped %q", res.Completed(), res.Stopped)
+		}
+		if !equalWeights(res.Weights, model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)) {
+			t.Error("the kept weights are not the initial ones")
+		}
+	}
+}
+
 // TestTrainCancel: cancelling the context stops after the current iteration
 // and returns what exists.
 func TestTrainCancel(t *testing.T) {

@@ -151,9 +151,10 @@ func Run(ctx context.Context, cfg train.Config, opt Options) (*Result, error) {
 	}
 	fail := func(s Stage, err error) (*Result, error) {
 		st := Failed
-		var nf *train.NonFiniteLossError
+		var nfl *train.NonFiniteLossError
+		var nfw *train.NonFiniteWeightsError
 		switch {
-		case errors.As(err, &nf):
+		case errors.As(err, &nfl), errors.As(err, &nfw):
 			st = Diverged
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			st = Interrupted
