@@ -164,11 +164,15 @@ type Trainer struct {
 	ran        bool
 }
 
-// NewTrainer validates cfg and builds everything Train needs. Errors name
-// the bad field or the part that failed to build.
+// NewTrainer validates cfg, checks that the run fits in memory
+// (CheckMemory) and builds everything Train needs. Errors name the bad
+// field or the part that failed to build.
 func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	cfg = cfg.Canonical()
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckMemory(cfg); err != nil {
 		return nil, err
 	}
 	task := cfg.TaskConfig()

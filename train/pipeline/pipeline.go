@@ -165,6 +165,9 @@ func Run(ctx context.Context, cfg train.Config, opt Options) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return fail(StageSetup, err)
 	}
+	if err := train.CheckMemory(cfg); err != nil {
+		return fail(StageSetup, err) // before anything is created
+	}
 	d, created, err := openDir(opt)
 	if err != nil {
 		return fail(StageSetup, err)
