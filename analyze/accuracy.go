@@ -43,6 +43,16 @@ func percent(k, n int) float64 {
 // Choice and Correct fields (call Decide first). It returns Validate's
 // error, if any.
 func (a *Activity) Accuracy() (Accuracy, error) {
+	t, err := a.Trials()
+	if err != nil {
+		return Accuracy{}, err
+	}
+	return t.Accuracy()
+}
+
+// Accuracy counts correct choices overall and per coherence. It returns
+// Validate's error, if any.
+func (a *Trials) Accuracy() (Accuracy, error) {
 	if err := a.Validate(); err != nil {
 		return Accuracy{}, err
 	}

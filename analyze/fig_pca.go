@@ -24,6 +24,27 @@ const (
 	pcaLegendW = 2.3 * vg.Inch
 )
 
+// pcaView is what the PCA figures draw: single trials from a (the first
+// maxDrawnTrials), the legend's conditions from all trials, the mean
+// trajectory of each condition over all trials, in the components of p.
+type pcaView struct {
+	a      *Activity
+	trials *Trials
+	means  *condMeans
+	p      *PCA
+}
+
+// viewOf returns the view of a complete activity.
+func viewOf(a *Activity, p *PCA) (pcaView, error) {
+	t, err := a.Trials()
+	if err != nil {
+		return pcaView{}, err
+	}
+	m := newCondMeans(a.H)
+	m.add(a, 0)
+	return pcaView{a: a, trials: t, means: m, p: p}, nil
+}
+
 // trajectories projects every trial's hidden states on the first k
 // components of p: the result holds, for each trial, (Steps[n], k) scores.
 func trajectories(a *Activity, p *PCA, k int) ([][][]float64, error) {
@@ -58,9 +79,32 @@ func trajectoryStyle(a *Activity, n int, shades map[float64]float64) color.Color
 	return familyColor(a.GroundTruth[n], shades[a.Coh[n]])
 }
 
+// meanTrajectories returns each condition's mean trajectory in the first k
+// components, in drawing order (none if there are too many conditions).
+func (v pcaView) meanTrajectories(k int) ([]condKey, [][][]float64) {
+	if v.means == nil || v.means.tooMany {
+		return nil, nil
+	}
+	keys := v.means.conditions()
+	out := make([][][]float64, len(keys))
+	for i, key := range keys {
+		m := v.means.mean(key)
+		if r, _ := m.Dims(); r == 0 {
+			continue
+		}
+		scores := v.p.Project(m, k)
+		r, _ := scores.Dims()
+		out[i] = make([][]float64, r)
+		for t := range out[i] {
+			out[i][t] = mat.Row(nil, t, scores)
+		}
+	}
+	return keys, out
+}
+
 // pcaLegend returns the legend of the PCA figures: one block per ground
 // truth with one entry per coherence, and the start and end markers.
-func pcaLegend(a *Activity, cohs []float64, shades map[float64]float64, start, end draw.GlyphStyle) plot.Legend {
+func pcaLegend(a *Trials, cohs []float64, shades map[float64]float64, start, end draw.GlyphStyle) plot.Legend {
 	leg := newLegend()
 	seen := map[int]bool{}
 	for _, g := range a.GroundTruth {
@@ -107,21 +151,27 @@ func endGlyph() draw.GlyphStyle {
 // error if a is invalid, p does not match a's hidden size or has fewer than
 // 2 components, or writing fails.
 func PlotPCA2D(path string, a *Activity, p *PCA) error {
-	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA2D(out, a, p) })
+	v, err := viewOf(a, p)
+	if err != nil {
+		return err
+	}
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA2D(out, v) })
 }
 
-// writePCA2D draws PlotPCA2D's figure as PNG to out.
-func writePCA2D(out io.Writer, a *Activity, p *PCA) error {
+// writePCA2D draws PlotPCA2D's figure of v as PNG to out.
+func writePCA2D(out io.Writer, v pcaView) error {
+	a, p := v.a, v.p
 	tr, err := trajectories(a, p, 2)
 	if err != nil {
 		return err
 	}
+	keys, means := v.meanTrajectories(2)
 	ratio := p.ExplainedVarianceRatio()
 	pl := newPlot("Hidden-state trajectories in PC space",
 		fmt.Sprintf("PC1 (%.1f%% of variance)", 100*ratio[0]), fmt.Sprintf("PC2 (%.1f%% of variance)", 100*ratio[1]))
-	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
-	shades, cohs := cohShades(a.Coh)
-	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
+	shades, cohs := cohShades(v.trials.Coh)
+	addTrajectories(pl, a, tr, keys, means, shades, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
+	leg := pcaLegend(v.trials, cohs, shades, startGlyph(), endGlyph())
 	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		drawWithSideLegend(c, pl, leg)
 	})
@@ -134,25 +184,35 @@ func writePCA2D(out io.Writer, a *Activity, p *PCA) error {
 // labelled; colours and markers as in PlotPCA2D. Its errors are
 // PlotPCA2D's, with 3 components needed.
 func PlotPCA3D(path string, a *Activity, p *PCA) error {
-	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA3D(out, a, p) })
+	v, err := viewOf(a, p)
+	if err != nil {
+		return err
+	}
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA3D(out, v) })
 }
 
-// writePCA3D draws PlotPCA3D's figure as PNG to out.
-func writePCA3D(out io.Writer, a *Activity, p *PCA) error {
+// writePCA3D draws PlotPCA3D's figure of v as PNG to out.
+func writePCA3D(out io.Writer, v pcaView) error {
+	a, p := v.a, v.p
 	tr, err := trajectories(a, p, 3)
 	if err != nil {
 		return err
 	}
-	// Scale each component to [-1, 1] over all trials, as a 3-D axes box
-	// with independent axis limits would.
+	keys, means := v.meanTrajectories(3)
+	// Scale each component to [-1, 1] over what is drawn (the single
+	// trials and the means), as a 3-D axes box with independent axis
+	// limits would.
 	var lo, hi [3]float64
 	for d := range 3 {
 		lo[d], hi[d] = math.Inf(1), math.Inf(-1)
 	}
-	for _, trial := range tr {
+	drawn := append(tr[:min(len(tr), maxDrawnTrials):min(len(tr), maxDrawnTrials)], means...)
+	for _, trial := range drawn {
 		for _, s := range trial {
 			for d := range 3 {
-				lo[d], hi[d] = math.Min(lo[d], s[d]), math.Max(hi[d], s[d])
+				if !math.IsNaN(s[d]) && !math.IsInf(s[d], 0) {
+					lo[d], hi[d] = math.Min(lo[d], s[d]), math.Max(hi[d], s[d])
+				}
 			}
 		}
 	}
@@ -199,8 +259,8 @@ func writePCA3D(out io.Writer, a *Activity, p *PCA) error {
 		axisLabels.Labels = append(axisLabels.Labels, fmt.Sprintf("PC%d (%.1f%%)", d+1, 100*ratio[d]))
 	}
 
-	addTrajectories(pl, a, tr, func(s []float64) plotter.XY { return view(norm(s)) })
-	shades, cohs := cohShades(a.Coh)
+	shades, cohs := cohShades(v.trials.Coh)
+	addTrajectories(pl, a, tr, keys, means, shades, func(s []float64) plotter.XY { return view(norm(s)) })
 	lb, err := plotter.NewLabels(axisLabels)
 	if err != nil {
 		return fmt.Errorf("analyze: PCA 3-D axis labels: %w", err)
@@ -213,7 +273,7 @@ func writePCA3D(out io.Writer, a *Activity, p *PCA) error {
 	pl.Add(lb)
 	// Equal scales on both screen axes: the projected unit box fits in
 	// [-1.9, 1.9] horizontally; match the vertical range to the aspect.
-	leg := pcaLegend(a, cohs, shades, startGlyph(), endGlyph())
+	leg := pcaLegend(v.trials, cohs, shades, startGlyph(), endGlyph())
 	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		w := c.Max.X - c.Min.X - pcaLegendW
 		h := c.Max.Y - c.Min.Y - vg.Points(titleSize+16)
@@ -244,55 +304,30 @@ func orthoView(az, el float64) func(v [3]float64) plotter.XY {
 // (the first ones); more only hide each other. Condition means use all.
 const maxDrawnTrials = 200
 
-// addTrajectories draws the first maxDrawnTrials trials' trajectories thin
-// and translucent with their start and end marked, then the mean trajectory
-// of each (ground truth, coherence) condition over all trials bold on top;
-// at maps scores to the plane.
-func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, at func(s []float64) plotter.XY) {
-	shades, _ := cohShades(a.Coh)
+// addTrajectories draws the first maxDrawnTrials trials' trajectories tr
+// thin and translucent with their start and end marked, then the mean
+// trajectory of each condition (keys, means) bold on top; at maps scores
+// to the plane.
+func addTrajectories(pl *plot.Plot, a *Activity, tr [][][]float64, keys []condKey, means [][][]float64, shades map[float64]float64, at func(s []float64) plotter.XY) {
 	var starts, ends plotter.XYs
-	type cond struct {
-		g   int
-		coh float64
-	}
-	sums := map[cond][][]float64{}
-	counts := map[cond][]int{}
-	var order []cond
 	for _, n := range drawOrder(a) {
-		if n < maxDrawnTrials {
-			xy := make(plotter.XYs, len(tr[n]))
-			for t, s := range tr[n] {
-				xy[t] = at(s)
-			}
-			pl.Add(solidLine(xy, translucent(trajectoryStyle(a, n, shades), 0.35), 0.8))
-			starts = append(starts, xy[0])
-			ends = append(ends, xy[len(xy)-1])
+		if n >= maxDrawnTrials || len(tr[n]) == 0 {
+			continue
 		}
-		k := cond{a.GroundTruth[n], a.Coh[n]}
-		if _, ok := sums[k]; !ok {
-			order = append(order, k)
-		}
+		xy := make(plotter.XYs, len(tr[n]))
 		for t, s := range tr[n] {
-			if t == len(sums[k]) {
-				sums[k] = append(sums[k], make([]float64, len(s)))
-				counts[k] = append(counts[k], 0)
-			}
-			for d, v := range s {
-				sums[k][t][d] += v
-			}
-			counts[k][t]++
+			xy[t] = at(s)
 		}
+		pl.Add(solidLine(xy, translucent(trajectoryStyle(a, n, shades), 0.35), 0.8))
+		starts = append(starts, xy[0])
+		ends = append(ends, xy[len(xy)-1])
 	}
 	addMarkers(pl, starts, startGlyph())
 	addMarkers(pl, ends, endGlyph())
-	for _, k := range order {
-		xy := make(plotter.XYs, len(sums[k]))
-		for t, s := range sums[k] {
-			m := make([]float64, len(s))
-			for d, v := range s {
-				m[d] = v / float64(counts[k][t])
-			}
-			xy[t] = at(m)
+	for i, k := range keys {
+		xy := make(plotter.XYs, len(means[i]))
+		for t, s := range means[i] {
+			xy[t] = at(s)
 		}
 		pl.Add(solidLine(xy, color.White, 4.6), solidLine(xy, familyColor(k.g, shades[k.coh]), 3))
 	}

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/taskrnn/taskrnn/data/fileio"
@@ -31,32 +32,92 @@ func WriteNPZ(path string, a *Activity) error {
 
 // writeNPZ writes a's arrays as an .npz archive to w (see WriteNPZ).
 func (a *Activity) writeNPZ(w io.Writer) error {
-	if err := a.Validate(); err != nil {
+	t, err := a.Trials()
+	if err != nil {
 		return err
 	}
+	return writeActivityNPZ(w, t, a.T, [4]int{a.I, a.H, a.O, 1}, a.Dt, func(k, n int) any {
+		s := t.Steps[n]
+		switch k {
+		case 0:
+			return a.Inputs[n*a.T*a.I : (n*a.T+s)*a.I]
+		case 1:
+			return a.Hidden[n*a.T*a.H : (n*a.T+s)*a.H]
+		case 2:
+			return a.Outputs[n*a.T*a.O : (n*a.T+s)*a.O]
+		}
+		return a.Target[n*a.T : n*a.T+s]
+	})
+}
+
+// perStepArrays are the names of activity.npz's per-step arrays, in the
+// order of writeActivityNPZ's rows argument.
+func perStepArrays() [4]string { return [4]string{"inputs", "hidden", "outputs", "target"} }
+
+// writeActivityNPZ writes activity.npz (layout at WriteNPZ) for the trials
+// t, padded to T steps: width gives the last dimension of inputs, hidden,
+// outputs and target (1), and rows(k, n) returns the real steps of trial n
+// of per-step array k ([]float32 for k < 3, []int32 for target), read in
+// order k = 0..3, n = 0..N-1, so that they can come from a stream. Padded
+// steps are written as zeros.
+func writeActivityNPZ(w io.Writer, t *Trials, T int, width [4]int, dt float64, rows func(k, n int) any) error {
 	z := fileio.NewNPZWriter(w)
-	arrays := []struct {
+	zf := make([]float32, T*max(width[0], width[1], width[2]))
+	zi := make([]int32, T)
+	for k, name := range perStepArrays() {
+		d := fileio.Float32
+		shape := []int{t.N, T, width[k]}
+		if k == 3 {
+			d, shape = fileio.Int32, []int{t.N, T}
+		}
+		aw, err := z.Create(name, d, shape...)
+		if err != nil {
+			return err
+		}
+		for n := range t.N {
+			r := rows(k, n)
+			if r == nil {
+				return fmt.Errorf("activity: %s of trial %d is missing", name, n)
+			}
+			if err := aw.Write(r); err != nil {
+				return err
+			}
+			pad := (T - t.Steps[n]) * width[k]
+			var zeros any = zf[:pad]
+			if k == 3 {
+				zeros = zi[:pad]
+			}
+			if err := aw.Write(zeros); err != nil {
+				return err
+			}
+		}
+		if err := aw.Close(); err != nil {
+			return err
+		}
+	}
+	for _, arr := range []struct {
 		name  string
 		data  any
 		shape []int
 	}{
-		{"inputs", a.Inputs, []int{a.N, a.T, a.I}},
-		{"hidden", a.Hidden, []int{a.N, a.T, a.H}},
-		{"outputs", a.Outputs, []int{a.N, a.T, a.O}},
-		{"target", a.Target, []int{a.N, a.T}},
-		{"steps", convert[int32](a.Steps), []int{a.N}},
-		{"ground_truth", convert[int64](a.GroundTruth), []int{a.N}},
-		{"coh", a.Coh, []int{a.N}},
-		{"choice", convert[int64](a.Choice), []int{a.N}},
-		{"correct", a.Correct, []int{a.N}},
-		{"dt", []float64{a.Dt}, nil},
-	}
-	for _, arr := range arrays {
+		{"steps", convert[int32](t.Steps), []int{t.N}},
+		{"ground_truth", convert[int64](t.GroundTruth), []int{t.N}},
+		{"coh", t.Coh, []int{t.N}},
+		{"choice", convert[int64](t.Choice), []int{t.N}},
+		{"correct", t.Correct, []int{t.N}},
+		{"dt", []float64{dt}, nil},
+	} {
 		if err := z.Add(arr.name, arr.data, arr.shape...); err != nil {
 			return err
 		}
 	}
 	return z.Close()
+}
+
+// activityNPZBytes is the size of activity.npz for n trials of T steps.
+func activityNPZBytes(n, T int, width [4]int) float64 {
+	N, t := float64(n), float64(T)
+	return N*t*4*float64(width[0]+width[1]+width[2]+1) + N*(4+8+8+8+1) + 10*200
 }
 
 func convert[D, S int | int32 | int64](s []S) []D {

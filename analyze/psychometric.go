@@ -73,6 +73,15 @@ var ErrNotBinary = errors.New("analyze: psychometric curve needs a two-choice ta
 // ErrNotBinary. For more choices the per-coherence accuracy is the
 // meaningful summary. Errors from Validate and FitLogistic are returned.
 func (a *Activity) Psychometric() (*Psychometric, error) {
+	t, err := a.Trials()
+	if err != nil {
+		return nil, err
+	}
+	return t.Psychometric()
+}
+
+// Psychometric is Activity.Psychometric on the per-trial record.
+func (a *Trials) Psychometric() (*Psychometric, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}

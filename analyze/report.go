@@ -36,7 +36,14 @@ const NumPCs = 10
 
 // Report is the full analysis of one test.
 type Report struct {
+	// Activity holds the trials whose per-step activity is kept in
+	// memory, padded to the test's longest trial: every trial for
+	// Analyze; the first KeptTrials for RunDir, which streams the rest to
+	// activity.npz. The single-trial figures and the PCA figures' single
+	// trials are drawn from it.
 	Activity *Activity
+	// Trials is the per-trial record of every trial.
+	Trials *Trials
 	// Seed is the test seed the activity was drawn with.
 	Seed     int64
 	Accuracy Accuracy
@@ -46,12 +53,20 @@ type Report struct {
 	// real steps of all trials.
 	PCA *PCA
 	// ExampleTrial is the trial shown in the single-trial figures: the
-	// first trial at the middle non-zero coherence level (12.8% for the
-	// default levels), or trial 0 if all coherences are 0.
+	// first trial of Activity at the middle non-zero coherence level
+	// (12.8% for the default levels), or trial 0 if all coherences are 0.
 	ExampleTrial int
 	// Notes lists analyses that were skipped and why.
 	Notes []string
+
+	means *condMeans // mean hidden states of each condition, over every trial
+	spool *spool     // if not nil, activity.npz is written from it (RunDir)
 }
+
+// KeptTrials is the number of trials whose per-step activity RunDir keeps
+// in memory for the figures (the PCA figures draw this many single
+// trials; means and statistics use every trial).
+const KeptTrials = maxDrawnTrials
 
 // Analyze computes accuracy, psychometric curve and PCA of a (Choice and
 // Correct must be filled, as Evaluate and Decide do). seed is recorded in
@@ -60,26 +75,38 @@ type Report struct {
 // than two choices, or a single signed coherence) it is skipped and Notes
 // says why.
 func Analyze(a *Activity, seed int64) (*Report, error) {
-	acc, err := a.Accuracy()
+	t, err := a.Trials()
 	if err != nil {
 		return nil, err
-	}
-	r := &Report{Activity: a, Seed: seed, Accuracy: acc}
-	r.Psychometric, err = a.Psychometric()
-	switch {
-	case errors.Is(err, ErrNotBinary):
-		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %d choices (signed coherence needs 2); see per-coherence accuracy", a.O-1))
-	case err != nil:
-		// E.g. a single coherence level: nothing to fit, but the rest stands.
-		r.Psychometric = nil
-		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %v", err))
 	}
 	if err := checkFinite("hidden", a.Hidden); err != nil {
 		return nil, err
 	}
-	r.PCA, err = FitPCA(a.HiddenMatrix())
+	p, err := FitPCA(a.HiddenMatrix())
 	if err != nil {
 		return nil, err
+	}
+	means := newCondMeans(a.H)
+	means.add(a, 0)
+	return newReport(seed, a, t, p, means)
+}
+
+// newReport completes a report from the kept activity a, the record of
+// every trial t and the PCA and condition means of every trial.
+func newReport(seed int64, a *Activity, t *Trials, p *PCA, means *condMeans) (*Report, error) {
+	acc, err := t.Accuracy()
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Activity: a, Trials: t, Seed: seed, Accuracy: acc, PCA: p, means: means}
+	r.Psychometric, err = t.Psychometric()
+	switch {
+	case errors.Is(err, ErrNotBinary):
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %d choices (signed coherence needs 2); see per-coherence accuracy", t.O-1))
+	case err != nil:
+		// E.g. a single coherence level: nothing to fit, but the rest stands.
+		r.Psychometric = nil
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %v", err))
 	}
 	switch k := r.PCA.Components(); {
 	case k < 2:
@@ -87,8 +114,15 @@ func Analyze(a *Activity, seed int64) (*Report, error) {
 	case k < 3:
 		r.Notes = append(r.Notes, "no 3-D PCA figure: only 2 principal components")
 	}
+	if means.tooMany {
+		r.Notes = append(r.Notes, fmt.Sprintf("no condition means in the PCA figures: more than %d (ground truth, coherence) conditions", maxConditions))
+	}
 	r.ExampleTrial = exampleTrial(a)
 	return r, nil
+}
+
+func (r *Report) view() pcaView {
+	return pcaView{a: r.Activity, trials: r.Trials, means: r.means, p: r.PCA}
 }
 
 func exampleTrial(a *Activity) int {
@@ -241,7 +275,7 @@ func (r *Report) Files() []rundir.File {
 	a, n := r.Activity, r.ExampleTrial
 	files := []rundir.File{
 		{Name: MetricsFile, Write: r.writeMetrics},
-		{Name: ActivityFile, Write: a.writeNPZ},
+		{Name: ActivityFile, Write: r.writeActivity},
 		{Name: TaskTrialFile, Write: func(w io.Writer) error { return writeTaskTrial(w, a, n) }},
 		{Name: TrialOutputFile, Write: func(w io.Writer) error { return writeTrialOutput(w, a, n) }},
 	}
@@ -249,12 +283,21 @@ func (r *Report) Files() []rundir.File {
 		files = append(files, rundir.File{Name: PsychometricFile, Write: func(w io.Writer) error { return writePsychometric(w, r.Psychometric) }})
 	}
 	if r.PCA.Components() >= 2 {
-		files = append(files, rundir.File{Name: PCA2DFile, Write: func(w io.Writer) error { return writePCA2D(w, a, r.PCA) }})
+		files = append(files, rundir.File{Name: PCA2DFile, Write: func(w io.Writer) error { return writePCA2D(w, r.view()) }})
 	}
 	if r.PCA.Components() >= 3 {
-		files = append(files, rundir.File{Name: PCA3DFile, Write: func(w io.Writer) error { return writePCA3D(w, a, r.PCA) }})
+		files = append(files, rundir.File{Name: PCA3DFile, Write: func(w io.Writer) error { return writePCA3D(w, r.view()) }})
 	}
 	return files
+}
+
+// writeActivity writes activity.npz: from the spool when the test was
+// streamed, else from Activity.
+func (r *Report) writeActivity(w io.Writer) error {
+	if r.spool != nil {
+		return r.spool.writeNPZ(w, r.Trials, r.Activity.T, r.Activity.Dt)
+	}
+	return r.Activity.writeNPZ(w)
 }
 
 // Commit writes r's files into the run directory d as one change

@@ -3,6 +3,8 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
 
 	"github.com/taskrnn/taskrnn/train/rundir"
 )
@@ -21,14 +23,27 @@ type RunOptions struct {
 }
 
 // RunDir loads the run written by cmd/train in dir (rundir.LoadRun), tests
-// its network on opt.NTrials fresh trials with Evaluate, analyses them and
-// commits metrics.json, activity.npz and the figures into out (which may
-// be dir itself) as one change: they appear together or not at all, and
-// analysis files of an earlier analysis that this one does not write are
-// removed in the same change. If ctx is cancelled before the commit
-// starts, nothing is written and the error wraps ctx.Err(); a commit that
-// has started is finished. It returns the report and the files written.
-// Errors name the run directory and what was wrong with it.
+// its network on opt.NTrials fresh trials (the trials, noise and results
+// of Evaluate), analyses them and commits metrics.json, activity.npz and
+// the figures into out (which may be dir itself) as one change: they
+// appear together or not at all, and analysis files of an earlier analysis
+// that this one does not write are removed in the same change.
+//
+// The test is streamed, so that its size is bounded by the disk, not by
+// memory: trials are evaluated EvalChunk at a time; accuracy and the
+// psychometric fit use the per-trial record of every trial, the PCA the
+// covariance of every trial's hidden states accumulated chunk by chunk;
+// every trial's per-step activity is spooled to a scratch directory of out
+// and written into activity.npz at the end; the figures draw the first
+// KeptTrials trials and the condition means of all. Before it starts, it
+// checks that the memory it will hold fits (an error names the field, the
+// estimate and the machine's memory) and that out's file system has room
+// for activity.npz.
+//
+// If ctx is cancelled before the commit starts, nothing is written and the
+// error wraps ctx.Err(); a commit that has started is finished. It returns
+// the report and the files written. Errors name the run directory and what
+// was wrong with it.
 func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*Report, []string, error) {
 	if opt.NTrials < 1 {
 		return nil, nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", opt.NTrials)
@@ -41,19 +56,45 @@ func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*
 	if !opt.SeedSet {
 		seed = cfg.Seed
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("analysis interrupted: %w", err)
-	}
-	act, err := Evaluate(cfg.Model(), w, cfg.TaskConfig(), opt.NTrials, seed)
+	mc := cfg.Model()
+	p, err := planTest(mc, w, cfg.TaskConfig(), opt.NTrials, seed)
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := Analyze(act, seed)
+	est := runDirMemory(p, runtime.GOMAXPROCS(0))
+	if err := est.Check("this analysis", func([]string) string { return nTrialsValue(p.n, mc.NHidden) }); err != nil {
+		return nil, nil, err
+	}
+	width := [4]int{mc.NInput, mc.NHidden, mc.NOutput, 1}
+	if err := checkDisk(out.Path(), 2*activityNPZBytes(p.n, p.T, width), p.n); err != nil {
+		return nil, nil, err
+	}
+	scratch, err := out.ScratchDir()
+	if err != nil {
+		return nil, nil, fmt.Errorf("analyze: %w", err)
+	}
+	defer os.RemoveAll(scratch)
+	sp, err := newSpool(scratch, width)
+	if err != nil {
+		return nil, nil, fmt.Errorf("analyze: %w", err)
+	}
+	defer sp.close()
+	col, err := newCollector(p, KeptTrials, sp)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.run(ctx, col.add); err != nil {
+		return nil, nil, err
+	}
+	if err := sp.finish(); err != nil {
+		return nil, nil, fmt.Errorf("analyze: %w", err)
+	}
+	rep, err := col.report(seed)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("analysis interrupted: %w", err)
+		return nil, nil, fmt.Errorf("analysis interrupted before writing: %w", err)
 	}
 	files, err := rep.Commit(out)
 	if err != nil {

@@ -59,6 +59,66 @@ func ForwardGraphBytes(cfg Config, steps, batch int) float64 {
 	return 4*(paramCount(cfg)+4.2*T*B*H+3*T*B*(I+O)) + 7e3*T + 1e6
 }
 
+// MemoryPart is one item of a memory estimate: what is held, the
+// configuration fields its size depends on, and its size in bytes.
+type MemoryPart struct {
+	What   string
+	Fields []string
+	Bytes  float64
+}
+
+// MemoryEstimate is the heap a training run of a configuration holds, by
+// part (EstimateMemory).
+type MemoryEstimate []MemoryPart
+
+// Total returns the sum of the parts in bytes.
+func (e MemoryEstimate) Total() float64 {
+	t := 0.0
+	for _, p := range e {
+		t += p.Bytes
+	}
+	return t
+}
+
+// Largest returns the largest part.
+func (e MemoryEstimate) Largest() MemoryPart {
+	var big MemoryPart
+	for _, p := range e {
+		if p.Bytes > big.Bytes {
+			big = p
+		}
+	}
+	return big
+}
+
+// MemoryError reports a configuration that needs more memory than the
+// machine has.
+type MemoryError struct {
+	What      string // "this run", "this analysis"
+	Estimate  float64
+	Available Available
+	Largest   MemoryPart
+	Values    string // the fields of Largest with their values, e.g. "n_neurons = 100000"
+}
+
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("%s would need about %s of memory, more than the %s available; largest part: %s, %s, from %s",
+		e.What, FormatBytes(e.Estimate), e.Available, e.Largest.What, FormatBytes(e.Largest.Bytes), e.Values)
+}
+
+// Check returns a *MemoryError for what (e.g. "this run") if the total
+// exceeds AvailableMemory, naming the largest part with the values of its
+// fields (values formats them); nil if it fits or the available memory
+// cannot be read.
+func (e MemoryEstimate) Check(what string, values func(fields []string) string) error {
+	avail, err := AvailableMemory()
+	if err != nil || e.Total() <= avail.Bytes {
+		return nil
+	}
+	big := e.Largest()
+	return &MemoryError{What: what, Estimate: e.Total(), Available: avail, Largest: big, Values: values(big.Fields)}
+}
+
 // Available is the memory a new allocation can use, and where the figure
 // comes from.
 type Available struct {

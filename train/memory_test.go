@@ -68,7 +68,7 @@ func TestTrainRefusesWhatDoesNotFit(t *testing.T) {
 		c.set(&cfg)
 		before := heapInUse()
 		_, err := Train(context.Background(), cfg, Options{})
-		var me *MemoryError
+		var me *model.MemoryError
 		if !errors.As(err, &me) || !strings.Contains(err.Error(), c.field) || !strings.Contains(err.Error(), "available") {
 			t.Errorf("%s: err = %v, want a MemoryError naming the field", c.field, err)
 			continue

@@ -129,6 +129,14 @@ func (d *Dir) Close() error {
 	return err
 }
 
+// ScratchDir returns a new empty directory inside the run directory (on
+// its file system) for files that a commit is built from, such as
+// streamed arrays; the caller removes it when done, and Open removes any
+// that a killed process left.
+func (d *Dir) ScratchDir() (string, error) {
+	return os.MkdirTemp(filepath.Join(d.path, MetaDir), "scratch-")
+}
+
 // Atomic reports whether Commit switches its files as one set (false in
 // the fallback mode described at Dir).
 func (d *Dir) Atomic() bool { return d.symlink }
@@ -213,10 +221,16 @@ func (d *Dir) isOurLink(name string) bool {
 // cleanup removes state directories that are not current, temporary
 // links, and run-directory links to files the current state lacks.
 func (d *Dir) cleanup() error {
+	meta := filepath.Join(d.path, MetaDir)
 	if !d.symlink {
+		es, _ := os.ReadDir(meta)
+		for _, e := range es {
+			if strings.HasPrefix(e.Name(), "scratch-") {
+				os.RemoveAll(filepath.Join(meta, e.Name()))
+			}
+		}
 		return nil
 	}
-	meta := filepath.Join(d.path, MetaDir)
 	cur, err := current(d.path)
 	if err != nil {
 		return err
@@ -227,7 +241,7 @@ func (d *Dir) cleanup() error {
 	}
 	for _, e := range es {
 		n := e.Name()
-		if (strings.HasPrefix(n, "state-") && n != cur) || strings.HasPrefix(n, currentLink+".tmp-") {
+		if (strings.HasPrefix(n, "state-") && n != cur) || strings.HasPrefix(n, currentLink+".tmp-") || strings.HasPrefix(n, "scratch-") {
 			if err := os.RemoveAll(filepath.Join(meta, n)); err != nil {
 				return err
 			}

@@ -1,0 +1,69 @@
+package analyze
+
+// collector gathers, chunk by chunk, what a report needs from a test too
+// large to hold: the per-trial record of every trial, the full activity of
+// the first kept trials (for the figures), the hidden states' covariance
+// (for the PCA), each condition's mean hidden states, and (if spool is
+// set) every trial's per-step activity on disk for activity.npz.
+type collector struct {
+	trials *Trials
+	kept   *Activity
+	cov    *covAccumulator
+	means  *condMeans
+	spool  *spool
+}
+
+// newCollector prepares for the n trials of p, keeping the first keep.
+func newCollector(p *testPlan, keep int, sp *spool) (*collector, error) {
+	I, H, O := p.cfg.NInput, p.cfg.NHidden, p.cfg.NOutput
+	kept, err := NewActivity(min(keep, p.n), p.T, I, H, O)
+	if err != nil {
+		return nil, err
+	}
+	kept.Dt = p.tcfg.Dt
+	return &collector{trials: newTrials(p.n, O), kept: kept, cov: newCovAccumulator(H), means: newCondMeans(H), spool: sp}, nil
+}
+
+// add takes chunk a, whose first trial is trial first of the test.
+func (c *collector) add(a *Activity, first int) error {
+	if err := checkFinite("hidden", a.Hidden); err != nil {
+		return err
+	}
+	c.trials.copyFrom(a, first)
+	k := c.kept
+	if first < k.N {
+		m := min(a.N, k.N-first)
+		T := a.T
+		copy(k.Steps[first:first+m], a.Steps)
+		copy(k.GroundTruth[first:first+m], a.GroundTruth)
+		copy(k.Coh[first:first+m], a.Coh)
+		copy(k.Choice[first:first+m], a.Choice)
+		copy(k.Correct[first:first+m], a.Correct)
+		copy(k.Inputs[first*T*a.I:(first+m)*T*a.I], a.Inputs)
+		copy(k.Hidden[first*T*a.H:(first+m)*T*a.H], a.Hidden)
+		copy(k.Outputs[first*T*a.O:(first+m)*T*a.O], a.Outputs)
+		copy(k.Target[first*T:(first+m)*T], a.Target)
+	}
+	if err := c.cov.add(a.HiddenMatrix()); err != nil {
+		return err
+	}
+	c.means.add(a, first)
+	if c.spool != nil {
+		return c.spool.add(a)
+	}
+	return nil
+}
+
+// report completes the analysis of everything added.
+func (c *collector) report(seed int64) (*Report, error) {
+	p, err := c.cov.pca()
+	if err != nil {
+		return nil, err
+	}
+	r, err := newReport(seed, c.kept, c.trials, p, c.means)
+	if err != nil {
+		return nil, err
+	}
+	r.spool = c.spool
+	return r, nil
+}
