@@ -27,7 +27,7 @@ import (
 // network's input or output size does not match the task (1 + dim_ring
 // each), the activity would not fit in memory, or the graph fails.
 func Evaluate(cfg model.Config, w *model.Weights, tcfg data.PDMConfig, nTrials int, seed int64) (*Activity, error) {
-	p, err := planTest(cfg, w, tcfg, nTrials, seed)
+	p, err := planTest(context.Background(), cfg, w, tcfg, nTrials, seed)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*
 		seed = cfg.Seed
 	}
 	mc := cfg.Model()
-	p, err := planTest(mc, w, cfg.TaskConfig(), opt.NTrials, seed)
+	p, err := planTest(ctx, mc, w, cfg.TaskConfig(), opt.NTrials, seed)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -193,7 +193,7 @@ func TestRunDirBoundedMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg, w, _ := rundir.LoadRun(dir)
-		p, _ := planTest(cfg.Model(), w, cfg.TaskConfig(), n, 0)
+		p, _ := planTest(context.Background(), cfg.Model(), w, cfg.TaskConfig(), n, 0)
 		est := runDirMemory(p, runtime.GOMAXPROCS(0)).Total()
 		t.Logf("%d trials: peak heap %s, estimate %s", n, model.FormatBytes(peak[n]), model.FormatBytes(est))
 		if peak[n] > est {

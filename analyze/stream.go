@@ -29,8 +29,8 @@ type testPlan struct {
 }
 
 // planTest checks the configurations and finds T. Its errors are
-// Evaluate's.
-func planTest(cfg model.Config, w *model.Weights, tcfg data.PDMConfig, nTrials int, seed int64) (*testPlan, error) {
+// Evaluate's, and ctx's if it is cancelled meanwhile.
+func planTest(ctx context.Context, cfg model.Config, w *model.Weights, tcfg data.PDMConfig, nTrials int, seed int64) (*testPlan, error) {
 	if nTrials < 1 {
 		return nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", nTrials)
 	}
@@ -49,7 +49,10 @@ func planTest(cfg model.Config, w *model.Weights, tcfg data.PDMConfig, nTrials i
 	if err != nil {
 		return nil, err
 	}
-	for range nTrials {
+	for n := range nTrials {
+		if n%EvalChunk == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("analysis interrupted: %w", ctx.Err())
+		}
 		p.T = max(p.T, env.NewTrial().T)
 	}
 	return p, nil
