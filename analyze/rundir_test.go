@@ -125,8 +125,10 @@ func TestRunDirInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(out.Path(), MetricsFile))
+	// Err is asked once per chunk in the first pass (3 chunks) and before
+	// each chunk's evaluation: cancel after the first chunk is evaluated.
 	ctx := &cancelAfter{Context: context.Background()}
-	ctx.k.Store(1)
+	ctx.k.Store(3 + 1)
 	_, _, err := RunDir(ctx, dir, out, RunOptions{NTrials: 2*EvalChunk + 1, Seed: 77, SeedSet: true})
 	if err == nil || !strings.Contains(err.Error(), "interrupted after 1024 of 2049 trials") {
 		t.Fatalf("err = %v", err)
