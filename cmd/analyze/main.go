@@ -87,6 +87,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer d.Close()
+	if !d.Locked() {
+		fmt.Fprintf(stderr, "analyze: warning: %s cannot be locked (no flock on this file system): do not start another writer on it\n", dir)
+	}
 	rep, files, err := analyze.RunDir(ctx, *runDir, d, analyze.RunOptions{NTrials: *nTrials, Seed: *seed, SeedSet: seedSet})
 	if err != nil {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)

@@ -93,6 +93,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opt.Notify = func(s pipeline.Stage, r *pipeline.Result) {
 		switch s {
 		case pipeline.StageTrain:
+			if r.Unlocked {
+				fmt.Fprintf(stderr, "train: warning: %s cannot be locked (no flock on this file system): do not start another writer on it\n", r.Dir)
+			}
 			fmt.Fprintf(stdout, "training %d %s units, %s on %s, %d iterations of batch %d, seed %d (%s graph) into %s\n",
 				cfg.NNeurons, cfg.ActivationFun, cfg.Optimizer, cfg.Loss, cfg.NIteration, cfg.BatchSize, cfg.Seed, cfg.Graph, r.Dir)
 		case pipeline.StageSave:

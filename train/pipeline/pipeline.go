@@ -73,6 +73,9 @@ type Options struct {
 type Result struct {
 	// Dir is the run directory ("" if none was opened).
 	Dir string
+	// Unlocked reports that Dir's file system cannot lock (rundir.Dir.Locked),
+	// so a second writer would not have been refused.
+	Unlocked bool
 	// Train is the training result (nil if no iteration completed).
 	Train *train.Result
 	// Saved is the number of iterations whose run files are committed in
@@ -173,7 +176,7 @@ func Run(ctx context.Context, cfg train.Config, opt Options) (*Result, error) {
 		return fail(StageSetup, err)
 	}
 	defer d.Close()
-	res.Dir = d.Path()
+	res.Dir, res.Unlocked = d.Path(), !d.Locked()
 	removeIfUnused := func() {
 		if created {
 			if e, err := d.Empty(); err == nil && e {

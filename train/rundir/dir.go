@@ -43,9 +43,10 @@ import (
 // own (fileio.WriteFile): every file is whole, but a kill between two files
 // leaves a mixture.
 type Dir struct {
-	path    string
-	lock    *os.File
-	symlink bool
+	path     string
+	lock     *os.File
+	unlocked bool
+	symlink  bool
 }
 
 // File is one file of a commit: its name in the run directory and the
@@ -75,11 +76,11 @@ func Open(path string) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, fmt.Errorf("create run directory: %w", err)
 	}
-	f, err := lock(path)
+	f, unlocked, err := lock(path)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dir{path: path, lock: f, symlink: symlinksWork(filepath.Join(path, MetaDir))}
+	d := &Dir{path: path, lock: f, unlocked: unlocked, symlink: symlinksWork(filepath.Join(path, MetaDir))}
 	if err := d.cleanup(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("run directory %q: %w", path, err)
@@ -136,6 +137,11 @@ func (d *Dir) Close() error {
 func (d *Dir) ScratchDir() (string, error) {
 	return os.MkdirTemp(filepath.Join(d.path, MetaDir), "scratch-")
 }
+
+// Locked reports whether the directory's lock is enforced: false on file
+// systems without flock(2) (Lustre mounted without -o flock, non-Unix
+// systems), where a second writer is not refused.
+func (d *Dir) Locked() bool { return !d.unlocked }
 
 // Atomic reports whether Commit switches its files as one set (false in
 // the fallback mode described at Dir).
