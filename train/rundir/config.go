@@ -38,7 +38,7 @@ type Config struct {
 // DefaultConfig returns the tutorial's configuration: dt 20 ms, stimulus
 // 1000 ms, stimulus noise 0.3, sequences of 60 steps, 64 ReLU units with
 // network noise 0.1 and tau 100 ms, batches of 16, 1000 iterations of Adam at
-// learning rate 0.01 on the cross-entropy loss, seed 0.
+// learning rate 0.01 on the cross-entropy loss, seed 0, on the fast graph.
 func DefaultConfig() Config {
 	return Config{
 		Dt:            20,
@@ -191,8 +191,14 @@ func (c Config) GraphKind() model.GraphKind {
 	return model.Fast
 }
 
-// DecodeConfig reads a JSON configuration object from r (see
-// DecodeConfigJSON). The result is in canonical spelling but is not
+// DecodeConfig reads a JSON configuration object from r, at most
+// MaxConfigBytes. Keys are exact: each must be one of ConfigKeys or
+// "version" (which run directories carry, so that a run's config.json can
+// be passed back with -config to repeat the run; it is ignored), and an
+// unknown key (in particular another letter case of a key) is an error
+// that suggests the nearest keys. A key given twice, a null value, a value
+// of the wrong type and trailing data are errors. Absent keys keep their
+// DefaultConfig values. The result is in canonical spelling but is not
 // validated.
 func DecodeConfig(r io.Reader) (Config, error) {
 	rc, err := decodeRunConfig(r)
