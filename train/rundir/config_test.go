@@ -203,6 +203,18 @@ func TestConfigFlags(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"n_neurons": 32, "learning_rate": 0.005, "seed": 4}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A run's config.json (issue 8: its graph key was ignored, so repeating
+	// a reference-graph run trained the fast graph).
+	runCfg := DefaultConfig()
+	runCfg.Graph, runCfg.Seed = "reference", 12
+	var rb bytes.Buffer
+	if err := ConfigJSON(runCfg)(&rb); err != nil {
+		t.Fatal(err)
+	}
+	runFile := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(runFile, rb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"n_neurons": 32, "lr": 1}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -221,6 +233,8 @@ func TestConfigFlags(t *testing.T) {
 		{"missing file", []string{"-config", filepath.Join(dir, "nope.json")}, nil, "nope.json"},
 		{"unknown key in file", []string{"-config", bad}, nil, `unknown key "lr"`},
 		{"graph flag", []string{"-graph", "reference"}, func(c *Config) { c.Graph = "reference" }, ""},
+		{"a run's config.json repeats the run", []string{"-config", runFile}, func(c *Config) { c.Graph, c.Seed = "reference", 12 }, ""},
+		{"flags override a run's config.json", []string{"-config", runFile, "-graph", "fast"}, func(c *Config) { c.Seed = 12 }, ""},
 		{"bad graph", []string{"-graph", "slow"}, nil, `graph = "slow": allowed: fast, reference`},
 		{"invalid value", []string{"-tau", "5"}, nil, "tau = 5"},
 		{"NaN rejected", []string{"-stim_noise", "NaN"}, nil, "stim_noise"},
