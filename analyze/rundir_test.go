@@ -177,32 +177,71 @@ func peakHeap(fn func()) float64 {
 }
 
 // TestRunDirBoundedMemory is the issue 8 repro cmd/analyze -n_trials
-// 100000 (12.6 GB, then out of memory) at a twentieth of the size: the live
-// heap of a streamed analysis does not grow with the number of trials
-// beyond the per-trial record, and stays below the estimate RunDir
-// checks.
+// 100000 (12.6 GB, then out of memory) at a tenth of the size: the live
+// heap of a streamed test, measured after every chunk, does not grow with
+// the number of trials beyond the per-trial record; and the peak of a
+// whole RunDir stays below the estimate RunDir checks.
 func TestRunDirBoundedMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: 10000 trials take a few seconds")
+		t.Skip("-short: 10240 trials take a few seconds")
 	}
 	dir, _, _ := smallRunDir(t, 16)
-	peak := map[int]float64{}
-	for _, n := range []int{EvalChunk, 5 * EvalChunk} {
-		out := openOut(t, filepath.Join(t.TempDir(), "out"))
-		var err error
-		peak[n] = peakHeap(func() { _, _, err = RunDir(context.Background(), dir, out, RunOptions{NTrials: n}) })
-		if err != nil {
-			t.Fatal(err)
+	cfg, w, err := rundir.LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 10 * EvalChunk
+	p, err := planTest(context.Background(), cfg.Model(), w, cfg.TaskConfig(), n, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := newSpool(t.TempDir(), [4]int{p.cfg.NInput, p.cfg.NHidden, p.cfg.NOutput, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
+	col, err := newCollector(p, KeptTrials, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live []float64
+	err = p.run(context.Background(), func(a *Activity, first int) error {
+		if err := col.add(a, first); err != nil {
+			return err
 		}
-		cfg, w, _ := rundir.LoadRun(dir)
-		p, _ := planTest(context.Background(), cfg.Model(), w, cfg.TaskConfig(), n, 0)
-		est := runDirMemory(p, runtime.GOMAXPROCS(0)).Total()
-		t.Logf("%d trials: peak heap %s, estimate %s", n, model.FormatBytes(peak[n]), model.FormatBytes(est))
-		if peak[n] > est {
-			t.Errorf("%d trials: peak heap %s above the estimate %s", n, model.FormatBytes(peak[n]), model.FormatBytes(est))
+		live = append(live, heapInUse())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := col.report(0); err != nil {
+		t.Fatal(err)
+	}
+	for k := 2; k < len(live); k++ {
+		if grew := live[k] - live[1]; grew > 4e6 {
+			t.Errorf("live heap after chunk %d is %s more than after chunk 1 (%s): the test is not streamed",
+				k, model.FormatBytes(grew), model.FormatBytes(live[1]))
 		}
 	}
-	if grew := peak[5*EvalChunk] - peak[EvalChunk]; grew > 20e6 {
-		t.Errorf("five times the trials grew the peak heap by %s", model.FormatBytes(grew))
+	t.Logf("live heap after each of %d chunks: %s ... %s", len(live), model.FormatBytes(live[0]), model.FormatBytes(live[len(live)-1]))
+
+	out := openOut(t, filepath.Join(t.TempDir(), "out"))
+	peak := peakHeap(func() { _, _, err = RunDir(context.Background(), dir, out, RunOptions{NTrials: EvalChunk}) })
+	if err != nil {
+		t.Fatal(err)
 	}
+	q, _ := planTest(context.Background(), cfg.Model(), w, cfg.TaskConfig(), EvalChunk, 0)
+	est := runDirMemory(q, runtime.GOMAXPROCS(0)).Total()
+	t.Logf("RunDir of %d trials: peak heap %s, estimate %s", EvalChunk, model.FormatBytes(peak), model.FormatBytes(est))
+	if peak > est {
+		t.Errorf("peak heap %s above the estimate %s", model.FormatBytes(peak), model.FormatBytes(est))
+	}
+}
+
+func heapInUse() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc)
 }
