@@ -328,7 +328,7 @@ func TestSignals(t *testing.T) {
 		stderr string
 		check  func(t *testing.T, dir string)
 	}{
-		{"SIGINT in training", nil, []string{"-n_neurons", "8", "-n_iteration", "100000000", "-checkpoint_every", "0", "-quiet"},
+		{"SIGINT in training", nil, []string{"-n_neurons", "8", "-n_iteration", "10000000", "-checkpoint_every", "0", "-quiet"},
 			"training", 500 * time.Millisecond, syscall.SIGINT, 130, "interrupted by interrupt: ",
 			func(t *testing.T, dir string) {
 				var s rundir.Summary
@@ -337,7 +337,7 @@ func TestSignals(t *testing.T) {
 					t.Errorf("summary.json: %s", b)
 				}
 			}},
-		{"SIGTERM in training", nil, []string{"-n_neurons", "8", "-n_iteration", "100000000", "-checkpoint_every", "0", "-quiet"},
+		{"SIGTERM in training", nil, []string{"-n_neurons", "8", "-n_iteration", "10000000", "-checkpoint_every", "0", "-quiet"},
 			"training", 500 * time.Millisecond, syscall.SIGTERM, 143, "interrupted by terminated: ", nil},
 		{"SIGTERM in the final save", []string{fileio.FsyncDelayEnv + "=200ms"}, append(slices.Clone(small), "-checkpoint_every", "0", "-quiet"),
 			"saving", 50 * time.Millisecond, syscall.SIGTERM, 143, fmt.Sprintf("%d iterations are saved in", cfg.NIteration),
