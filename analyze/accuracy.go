@@ -75,7 +75,7 @@ func percent(k, n int) float64 {
 
 // conditionVars returns the variables to group by: "task" for a schedule,
 // then the task's declared conditions.
-func (a *Activity) conditionVars() []string {
+func (a *Trials) conditionVars() []string {
 	var vars []string
 	if len(a.Task.Tasks) > 0 {
 		vars = append(vars, "task")
@@ -85,7 +85,7 @@ func (a *Activity) conditionVars() []string {
 
 // conditionValue returns trial n's value of variable name ("task" is the
 // trial's task in a schedule), and ok == false if the trial lacks it.
-func (a *Activity) conditionValue(name string, n int) (data.Var, bool) {
+func (a *Trials) conditionValue(name string, n int) (data.Var, bool) {
 	if name == "task" && len(a.Task.Tasks) > 0 {
 		return data.Var{Name: "task", Kind: data.StringVar, Str: a.Task.Tasks[a.TaskIndex[n]], Num: float64(a.TaskIndex[n])}, true
 	}
@@ -97,6 +97,15 @@ func (a *Activity) conditionValue(name string, n int) (data.Var, bool) {
 // are sorted by number, then by their JSON text. It returns Validate's
 // error, if any.
 func (a *Activity) Accuracy() (Accuracy, error) {
+	t, err := a.Trials()
+	if err != nil {
+		return Accuracy{}, err
+	}
+	return t.Accuracy()
+}
+
+// Accuracy is Activity.Accuracy on the per-trial record.
+func (a *Trials) Accuracy() (Accuracy, error) {
 	if err := a.Validate(); err != nil {
 		return Accuracy{}, err
 	}

@@ -271,11 +271,8 @@ func (a *Activity) DecisionSteps(n int) (start, end int, ok bool) {
 // Evidence returns trial n's signed evidence (the task's Evidence), and
 // ok == false if the task defines none.
 func (a *Activity) Evidence(n int) (float64, bool) {
-	ev := a.Task.Info.Evidence
-	if ev == nil || ev.Value == nil {
-		return 0, false
-	}
-	return ev.Value(&a.Vars[n]), true
+	t := Trials{Task: a.Task, Vars: a.Vars}
+	return t.Evidence(n)
 }
 
 // HiddenMatrix returns the hidden states of all real steps of all trials as

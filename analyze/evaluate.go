@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/taskrnn/taskrnn/data"
@@ -8,98 +9,66 @@ import (
 )
 
 // Evaluate tests the network (cfg, w) on nTrials fresh trials of task and
-// returns their Activity with Choice, Correct and Performance filled in.
+// returns their Activity, all in memory, with Choice, Correct and
+// Performance filled in. RunDir streams the same trials instead, for tests
+// larger than memory.
 //
 // The task is reseeded first: the trials are drawn one after another from
 // a stream seeded with data.StreamSeed(seed, data.TestTask, 0), apart from
-// every training stream by construction. All trials run together as one batch through a
-// forward-only graph (model.NewForwardGraph) with the network noise on, as
-// in the tutorial, drawn from model.NewNoise(data.DeriveSeed(seed,
-// "test-noise", 0)) in (T, N, H) order. Trials of different lengths are
+// every training stream by construction. They run through a forward-only
+// graph (model.NewForwardGraph) EvalChunk at a time, with the network
+// noise on, as in the tutorial, drawn from the test noise stream in
+// (T, trials, H) order chunk after chunk. Trials of different lengths are
 // zero-padded at the end to the longest, T: the network is causal, so a
 // trial's real steps do not see the padding; the padded steps' hidden
 // states and outputs are set to zero and Activity.Steps records each
 // trial's length. The choice is read at each trial's own last step
 // (Decide); NeuroGym's performance comes from feeding the network's
-// per-step actions through the task's step rule (data.Task.Replay).
+// per-step actions through the task's step rule (data.Task.Replay, Score).
 //
 // It returns an error if nTrials < 1, the configuration is invalid, the
-// network's input or output size does not match the task's spaces, drawing
-// a trial fails, or the graph fails.
+// network's input or output size does not match the task's spaces,
+// drawing a trial fails, the activity would not fit in memory, or the
+// graph fails.
 func Evaluate(task data.Task, cfg model.Config, w *model.Weights, nTrials int, seed int64) (*Activity, error) {
-	if nTrials < 1 {
-		return nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", nTrials)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("analyze: %w", err)
-	}
-	ob, act := task.ObSpace(), task.ActSpace()
-	if cfg.NInput != ob.Dim || cfg.NOutput != act.Dim {
-		return nil, fmt.Errorf("analyze: network has %d inputs and %d outputs, task %s needs %d and %d",
-			cfg.NInput, cfg.NOutput, task.ID(), ob.Dim, act.Dim)
-	}
-	task.Seed(data.StreamSeed(seed, data.TestTask, 0))
-	trials := make([]*data.Trial, nTrials)
-	T := 0
-	for n := range trials {
-		tr, err := task.NewTrial(nil)
-		if err != nil {
-			return nil, fmt.Errorf("analyze: test trial %d: %w", n, err)
-		}
-		trials[n] = tr.Clone()
-		T = max(T, tr.T)
-	}
-	N, I, H, O := nTrials, cfg.NInput, cfg.NHidden, cfg.NOutput
-
-	// Time-major inputs (T, N, I) for the graph, zero beyond each trial's end.
-	inputs := make([]float32, T*N*I)
-	for n, tr := range trials {
-		for t := 0; t < tr.T; t++ {
-			copy(inputs[(t*N+n)*I:(t*N+n+1)*I], tr.Ob[t*I:(t+1)*I])
-		}
-	}
-	noise := make([]float32, T*N*H)
-	model.NewNoise(data.DeriveSeed(seed, "test-noise", 0)).Fill(noise)
-
-	fg, err := model.NewForwardGraph(cfg, w, T, N)
+	p, err := planTest(context.Background(), task, cfg, w, nTrials, seed)
 	if err != nil {
-		return nil, fmt.Errorf("analyze: %w", err)
+		return nil, err
 	}
-	hidden, outputs, err := fg.Run(inputs, noise)
-	if cerr := fg.Close(); err == nil && cerr != nil {
-		err = cerr
+	I, H, O, T := cfg.NInput, cfg.NHidden, cfg.NOutput, p.T
+	est := model.MemoryEstimate{
+		{What: "test activity in memory", Fields: []string{"n_trials"}, Bytes: 4 * float64(nTrials) * float64(T) * float64(I+H+2*O+1)},
+		{What: "evaluation of one chunk of trials", Fields: []string{"n_neurons"}, Bytes: p.chunkBytes(min(nTrials, EvalChunk))},
 	}
-	if err != nil {
-		return nil, fmt.Errorf("analyze: %w", err)
+	if err := est.Check("this evaluation", func([]string) string { return nTrialsValue(nTrials, cfg.NHidden) }); err != nil {
+		return nil, err
 	}
-
-	a, err := NewActivity(N, T, I, H, O, act.Kind)
+	act := task.ActSpace().Kind
+	a, err := NewActivity(nTrials, T, I, H, O, act)
 	if err != nil {
 		return nil, err
 	}
 	a.Dt = task.Dt()
-	a.Task = LabelsOf(task)
-	for n, tr := range trials {
-		a.Steps[n] = tr.T
-		a.Vars[n] = tr.Vars.Clone()
-		a.TaskIndex[n] = tr.Task
-		a.Periods[n] = append([]data.Period(nil), tr.Periods...)
-		copy(a.Inputs[n*T*I:], tr.Ob[:tr.T*I])
-		if act.Kind == data.Box {
-			copy(a.TargetVec[n*T*O:], tr.GtVec[:tr.T*O])
+	a.Task = p.labels
+	err = p.run(context.Background(), func(c *Activity, first int) error {
+		copy(a.Steps[first:], c.Steps)
+		copy(a.Vars[first:], c.Vars)
+		copy(a.TaskIndex[first:], c.TaskIndex)
+		copy(a.Periods[first:], c.Periods)
+		copy(a.Choice[first:], c.Choice)
+		copy(a.Correct[first:], c.Correct)
+		copy(a.Performance[first:], c.Performance)
+		copy(a.Inputs[first*T*I:], c.Inputs)
+		copy(a.Hidden[first*T*H:], c.Hidden)
+		copy(a.Outputs[first*T*O:], c.Outputs)
+		if act == data.Box {
+			copy(a.TargetVec[first*T*O:], c.TargetVec)
+		} else {
+			copy(a.Target[first*T:], c.Target)
 		}
-		for t := 0; t < tr.T; t++ {
-			if act.Kind == data.Discrete {
-				a.Target[n*T+t] = int32(tr.Gt[t])
-			}
-			copy(a.Hidden[(n*T+t)*H:(n*T+t+1)*H], hidden[(t*N+n)*H:(t*N+n+1)*H])
-			copy(a.Outputs[(n*T+t)*O:(n*T+t+1)*O], outputs[(t*N+n)*O:(t*N+n+1)*O])
-		}
-	}
-	if err := a.Decide(); err != nil {
-		return nil, err
-	}
-	if err := a.Score(task, trials); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return a, nil

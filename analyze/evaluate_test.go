@@ -65,15 +65,22 @@ func referenceForward(cfg model.Config, w *model.Weights, ob []float32, steps, n
 }
 
 // checkAgainstReference recomputes every trial of a independently (same
-// trial stream, same noise stream) and compares.
+// trial stream, same noise stream: one (T, trials, H) block per chunk of
+// EvalChunk trials) and compares.
 func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.Weights, kwargs string, seed int64) {
 	t.Helper()
 	_, env := tutorialConfigs(t, kwargs)
 	env.Seed(data.StreamSeed(seed, data.TestTask, 0))
-	noise := make([]float32, a.T*a.N*a.H)
-	model.NewNoise(data.DeriveSeed(seed, "test-noise", 0)).Fill(noise)
+	stream := model.NewNoise(data.DeriveSeed(seed, "test-noise", 0))
+	var noise []float32
+	chunkN := 0
 	var maxErr float64
 	for n := 0; n < a.N; n++ {
+		if n%EvalChunk == 0 {
+			chunkN = min(EvalChunk, a.N-n)
+			noise = make([]float32, a.T*chunkN*a.H)
+			stream.Fill(noise)
+		}
 		tr, _ := env.NewTrial(nil)
 		if a.Steps[n] != tr.T || a.Vars[n].JSON() != tr.Vars.JSON() {
 			t.Fatalf("trial %d: steps %d vars %s, want %d %s", n, a.Steps[n], a.Vars[n].JSON(), tr.T, tr.Vars.JSON())
@@ -87,7 +94,7 @@ func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.
 				t.Fatalf("trial %d step %d: target %d, want %d", n, s, a.Target[n*a.T+s], want)
 			}
 		}
-		hid, out := referenceForward(mc, w, tr.Ob, tr.T, n, a.N, noise)
+		hid, out := referenceForward(mc, w, tr.Ob, tr.T, n%EvalChunk, chunkN, noise)
 		for k, v := range hid {
 			maxErr = math.Max(maxErr, math.Abs(float64(a.Hidden[n*a.T*a.H+k])-v))
 		}
@@ -129,6 +136,20 @@ func TestEvaluateMatchesReferenceBeyond256Trials(t *testing.T) {
 			t.Fatalf("trial %d: choice not the last-step argmax", n)
 		}
 	}
+}
+
+// TestEvaluateInChunks: a test of more than EvalChunk trials (variable
+// lengths) matches the reference trial by trial.
+func TestEvaluateInChunks(t *testing.T) {
+	const kw = `{"dt": 20, "timing": {"stimulus": [300, 500, 700]}, "sigma": 0.3}`
+	mc, tc := tutorialConfigs(t, kw)
+	mc.NHidden = 8
+	w := model.InitWeights(mc, 2, tensor.Float32)
+	a, err := Evaluate(tc, mc, w, EvalChunk+37, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstReference(t, a, mc, w, kw, 9)
 }
 
 func TestEvaluateVariableLengths(t *testing.T) {

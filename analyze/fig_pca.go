@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // pcaFigW and pcaFigH are the size of both PCA figures.
@@ -21,6 +24,27 @@ const (
 	// pcaLegendW is the width of the legend column.
 	pcaLegendW = 2.3 * vg.Inch
 )
+
+// pcaView is what the PCA figures draw: single trials from a (the first
+// maxDrawnTrials), the legend's conditions from all trials, the mean
+// trajectory of each condition over all trials, in the components of p.
+type pcaView struct {
+	a      *Activity
+	trials *Trials
+	means  *condMeans
+	p      *PCA
+}
+
+// viewOf returns the view of a complete activity.
+func viewOf(a *Activity, p *PCA) (pcaView, error) {
+	t, err := a.Trials()
+	if err != nil {
+		return pcaView{}, err
+	}
+	m := newCondMeans(a.H, t)
+	m.add(a, 0)
+	return pcaView{a: a, trials: t, means: m, p: p}, nil
+}
 
 // trajectories projects every trial's hidden states on the first k
 // components of p: the result holds, for each trial, (Steps[n], k) scores.
@@ -55,53 +79,65 @@ func trajectories(a *Activity, p *PCA, k int) ([][][]float64, error) {
 // darkest for the largest. With the task's conditions c1, c2, ... (the
 // trial's task first for a schedule) the families are c2's values and the
 // shades c1's (PerceptualDecisionMaking: ground truth and coherence); with
-// one condition its values are the families.
+// one condition its values are the families. It covers every trial of the
+// record it was made from.
 type grouping struct {
-	famVar, shadeVar string
-	fam, shade       []int    // per trial: family index and shade index
-	famKeys          []string // values in order
-	shadeKeys        []string
+	famVar, shadeVar   string
+	fam, shade         []int    // per trial: family index and shade index
+	famKeys, shadeKeys []string // values in order
+	famPos, shadePos   map[string]int
 }
 
-func pcaGrouping(a *Activity) grouping {
-	g := grouping{fam: make([]int, a.N), shade: make([]int, a.N)}
-	conds := a.conditionVars()
+// groupingVars returns the family and shade variables of t's task.
+func groupingVars(t *Trials) (fam, shade string) {
+	conds := t.conditionVars()
 	switch {
 	case len(conds) >= 2:
-		g.shadeVar, g.famVar = conds[0], conds[1]
+		return conds[1], conds[0]
 	case len(conds) == 1:
-		g.famVar = conds[0]
+		return conds[0], ""
 	}
-	g.famKeys = a.levels(g.famVar, g.fam)
-	g.shadeKeys = a.levels(g.shadeVar, g.shade)
+	return "", ""
+}
+
+// levelKey returns trial n's value of variable name as a label ("" for no
+// variable or a trial that lacks it).
+func levelKey(t *Trials, name string, n int) string {
+	if name == "" {
+		return ""
+	}
+	v, ok := t.conditionValue(name, n)
+	if !ok {
+		return ""
+	}
+	if name == "task" {
+		return v.Str
+	}
+	return strings.Trim(v.JSON(), `"`)
+}
+
+func pcaGrouping(t *Trials) grouping {
+	g := grouping{fam: make([]int, t.N), shade: make([]int, t.N)}
+	g.famVar, g.shadeVar = groupingVars(t)
+	g.famKeys, g.famPos = levels(t, g.famVar, g.fam)
+	g.shadeKeys, g.shadePos = levels(t, g.shadeVar, g.shade)
 	return g
 }
 
-// levels returns the sorted values of variable name ("" = none) and sets
-// idx[n] to trial n's position among them (trials lacking the variable get
-// 0).
-func (a *Activity) levels(name string, idx []int) []string {
-	if name == "" {
-		return []string{""}
-	}
+// levels returns the sorted values of variable name ("" = none), their
+// positions, and sets idx[n] to trial n's position among them.
+func levels(t *Trials, name string, idx []int) ([]string, map[string]int) {
 	type lv struct {
 		key string
 		x   float64
 	}
 	byKey := map[string]lv{}
-	keys := make([]string, a.N)
-	for n := 0; n < a.N; n++ {
-		v, ok := a.conditionValue(name, n)
-		if !ok {
-			continue
-		}
-		k := strings.Trim(v.JSON(), `"`)
+	keys := make([]string, t.N)
+	for n := 0; n < t.N; n++ {
+		k := levelKey(t, name, n)
 		x := math.NaN()
-		if v.IsScalar() || name == "task" {
+		if v, ok := t.conditionValue(name, n); ok && (v.IsScalar() || name == "task") {
 			x = v.Num
-		}
-		if name == "task" {
-			k = v.Str
 		}
 		keys[n] = k
 		byKey[k] = lv{k, x}
@@ -126,7 +162,7 @@ func (a *Activity) levels(name string, idx []int) []string {
 	for n := range idx {
 		idx[n] = pos[keys[n]]
 	}
-	return out
+	return out, pos
 }
 
 // shadeOf returns the shade of shade index i: 0.1 (lightest) to 1 (darkest).
@@ -140,16 +176,44 @@ func (g grouping) shadeOf(i int) float64 {
 // colour returns trial n's line colour.
 func (g grouping) colour(n int) color.Color { return familyColor(g.fam[n], g.shadeOf(g.shade[n])) }
 
+// keyColour returns condition k's colour.
+func (g grouping) keyColour(k condKey) color.Color {
+	return familyColor(g.famPos[k.fam], g.shadeOf(g.shadePos[k.shade]))
+}
+
+// meanTrajectories returns each condition's mean trajectory in the first k
+// components, in drawing order (none if there are too many conditions).
+func (v pcaView) meanTrajectories(g grouping, k int) ([]condKey, [][][]float64) {
+	if v.means == nil || v.means.tooMany {
+		return nil, nil
+	}
+	keys := v.means.conditions(g)
+	out := make([][][]float64, len(keys))
+	for i, key := range keys {
+		m := v.means.mean(key)
+		if r, _ := m.Dims(); r == 0 {
+			continue
+		}
+		scores := v.p.Project(m, k)
+		r, _ := scores.Dims()
+		out[i] = make([][]float64, r)
+		for t := range out[i] {
+			out[i][t] = mat.Row(nil, t, scores)
+		}
+	}
+	return keys, out
+}
+
 // maxLegendRows bounds the legend of the PCA figures.
 const maxLegendRows = 26
 
 // pcaLegend returns the legend of the PCA figures: one block per family
 // with one entry per shade (families only when that would not fit), and
 // the start and end markers.
-func pcaLegend(a *Activity, g grouping, start, end draw.GlyphStyle) plot.Legend {
+func pcaLegend(t *Trials, g grouping, start, end draw.GlyphStyle) plot.Legend {
 	leg := newLegend()
 	used := map[[2]int]bool{}
-	for n := 0; n < a.N; n++ {
+	for n := 0; n < t.N; n++ {
 		used[[2]int{g.fam[n], g.shade[n]}] = true
 	}
 	withShades := len(g.shadeKeys) > 1 && len(used)+len(g.famKeys) <= maxLegendRows
@@ -177,7 +241,7 @@ func pcaLegend(a *Activity, g grouping, start, end draw.GlyphStyle) plot.Legend 
 			}
 		}
 	}
-	if a.N > maxDrawnTrials {
+	if t.N > maxDrawnTrials {
 		leg.Add(fmt.Sprintf("thin: first %d trials", maxDrawnTrials))
 	} else {
 		leg.Add("thin: single trials")
@@ -210,17 +274,28 @@ func endGlyph() draw.GlyphStyle {
 // error if a is invalid, p does not match a's hidden size or has fewer than
 // 2 components, or writing fails.
 func PlotPCA2D(path string, a *Activity, p *PCA) error {
+	v, err := viewOf(a, p)
+	if err != nil {
+		return err
+	}
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA2D(out, v) })
+}
+
+// writePCA2D draws PlotPCA2D's figure of v as PNG to out.
+func writePCA2D(out io.Writer, v pcaView) error {
+	a, p := v.a, v.p
 	tr, err := trajectories(a, p, 2)
 	if err != nil {
 		return err
 	}
+	g := pcaGrouping(v.trials)
+	keys, means := v.meanTrajectories(g, 2)
 	ratio := p.ExplainedVarianceRatio()
 	pl := newPlot("Hidden-state trajectories in PC space",
 		fmt.Sprintf("PC1 (%.1f%% of variance)", 100*ratio[0]), fmt.Sprintf("PC2 (%.1f%% of variance)", 100*ratio[1]))
-	g := pcaGrouping(a)
-	addTrajectories(pl, a, g, tr, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
-	leg := pcaLegend(a, g, startGlyph(), endGlyph())
-	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
+	addTrajectories(pl, g, tr, keys, means, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
+	leg := pcaLegend(v.trials, g, startGlyph(), endGlyph())
+	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		drawWithSideLegend(c, pl, leg)
 	})
 }
@@ -232,20 +307,36 @@ func PlotPCA2D(path string, a *Activity, p *PCA) error {
 // labelled; colours and markers as in PlotPCA2D. Its errors are
 // PlotPCA2D's, with 3 components needed.
 func PlotPCA3D(path string, a *Activity, p *PCA) error {
+	v, err := viewOf(a, p)
+	if err != nil {
+		return err
+	}
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePCA3D(out, v) })
+}
+
+// writePCA3D draws PlotPCA3D's figure of v as PNG to out.
+func writePCA3D(out io.Writer, v pcaView) error {
+	a, p := v.a, v.p
 	tr, err := trajectories(a, p, 3)
 	if err != nil {
 		return err
 	}
-	// Scale each component to [-1, 1] over all trials, as a 3-D axes box
-	// with independent axis limits would.
+	g := pcaGrouping(v.trials)
+	keys, means := v.meanTrajectories(g, 3)
+	// Scale each component to [-1, 1] over what is drawn (the single
+	// trials and the means), as a 3-D axes box with independent axis
+	// limits would.
 	var lo, hi [3]float64
 	for d := range 3 {
 		lo[d], hi[d] = math.Inf(1), math.Inf(-1)
 	}
-	for _, trial := range tr {
+	drawn := append(tr[:min(len(tr), maxDrawnTrials):min(len(tr), maxDrawnTrials)], means...)
+	for _, trial := range drawn {
 		for _, s := range trial {
 			for d := range 3 {
-				lo[d], hi[d] = math.Min(lo[d], s[d]), math.Max(hi[d], s[d])
+				if !math.IsNaN(s[d]) && !math.IsInf(s[d], 0) {
+					lo[d], hi[d] = math.Min(lo[d], s[d]), math.Max(hi[d], s[d])
+				}
 			}
 		}
 	}
@@ -292,8 +383,7 @@ func PlotPCA3D(path string, a *Activity, p *PCA) error {
 		axisLabels.Labels = append(axisLabels.Labels, fmt.Sprintf("PC%d (%.1f%%)", d+1, 100*ratio[d]))
 	}
 
-	g := pcaGrouping(a)
-	addTrajectories(pl, a, g, tr, func(s []float64) plotter.XY { return view(norm(s)) })
+	addTrajectories(pl, g, tr, keys, means, func(s []float64) plotter.XY { return view(norm(s)) })
 	lb, err := plotter.NewLabels(axisLabels)
 	if err != nil {
 		return fmt.Errorf("analyze: PCA 3-D axis labels: %w", err)
@@ -306,8 +396,8 @@ func PlotPCA3D(path string, a *Activity, p *PCA) error {
 	pl.Add(lb)
 	// Equal scales on both screen axes: the projected unit box fits in
 	// [-1.9, 1.9] horizontally; match the vertical range to the aspect.
-	leg := pcaLegend(a, g, startGlyph(), endGlyph())
-	return savePNG(path, pcaFigW, pcaFigH, func(c draw.Canvas) {
+	leg := pcaLegend(v.trials, g, startGlyph(), endGlyph())
+	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		w := c.Max.X - c.Min.X - pcaLegendW
 		h := c.Max.Y - c.Min.Y - vg.Points(titleSize+16)
 		half := 1.95
@@ -337,53 +427,32 @@ func orthoView(az, el float64) func(v [3]float64) plotter.XY {
 // (the first ones); more only hide each other. Condition means use all.
 const maxDrawnTrials = 200
 
-// addTrajectories draws the first maxDrawnTrials trials' trajectories thin
-// and translucent with their start and end marked, then the mean trajectory
-// of each condition (family, shade) over all trials bold on top; at maps
-// scores to the plane.
-func addTrajectories(pl *plot.Plot, a *Activity, g grouping, tr [][][]float64, at func(s []float64) plotter.XY) {
+// addTrajectories draws the first maxDrawnTrials trials' trajectories tr
+// thin and translucent with their start and end marked, then the mean
+// trajectory of each condition (keys, means) bold on top; at maps scores
+// to the plane.
+func addTrajectories(pl *plot.Plot, g grouping, tr [][][]float64, keys []condKey, means [][][]float64, at func(s []float64) plotter.XY) {
 	var starts, ends plotter.XYs
-	type cond struct{ f, s int }
-	sums := map[cond][][]float64{}
-	counts := map[cond][]int{}
-	var order []cond
-	for _, n := range drawOrder(g) {
-		if n < maxDrawnTrials {
-			xy := make(plotter.XYs, len(tr[n]))
-			for t, s := range tr[n] {
-				xy[t] = at(s)
-			}
-			pl.Add(solidLine(xy, translucent(g.colour(n), 0.35), 0.8))
-			starts = append(starts, xy[0])
-			ends = append(ends, xy[len(xy)-1])
+	for _, n := range drawOrder(g, len(tr)) {
+		if n >= maxDrawnTrials || len(tr[n]) == 0 {
+			continue
 		}
-		k := cond{g.fam[n], g.shade[n]}
-		if _, ok := sums[k]; !ok {
-			order = append(order, k)
-		}
+		xy := make(plotter.XYs, len(tr[n]))
 		for t, s := range tr[n] {
-			if t == len(sums[k]) {
-				sums[k] = append(sums[k], make([]float64, len(s)))
-				counts[k] = append(counts[k], 0)
-			}
-			for d, v := range s {
-				sums[k][t][d] += v
-			}
-			counts[k][t]++
+			xy[t] = at(s)
 		}
+		pl.Add(solidLine(xy, translucent(g.colour(n), 0.35), 0.8))
+		starts = append(starts, xy[0])
+		ends = append(ends, xy[len(xy)-1])
 	}
 	addMarkers(pl, starts, startGlyph())
 	addMarkers(pl, ends, endGlyph())
-	for _, k := range order {
-		xy := make(plotter.XYs, len(sums[k]))
-		for t, s := range sums[k] {
-			m := make([]float64, len(s))
-			for d, v := range s {
-				m[d] = v / float64(counts[k][t])
-			}
-			xy[t] = at(m)
+	for i, k := range keys {
+		xy := make(plotter.XYs, len(means[i]))
+		for t, s := range means[i] {
+			xy[t] = at(s)
 		}
-		pl.Add(solidLine(xy, color.White, 4.6), solidLine(xy, familyColor(k.f, g.shadeOf(k.s)), 3))
+		pl.Add(solidLine(xy, color.White, 4.6), solidLine(xy, g.keyColour(k), 3))
 	}
 }
 
@@ -393,21 +462,22 @@ func translucent(c color.Color, alpha float64) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(255 * alpha)}
 }
 
-// drawOrder interleaves trials of different conditions (lightest shade
-// drawn first, so that the clearer high-coherence trajectories are on top).
-func drawOrder(g grouping) []int {
-	idx := make([]int, len(g.shade))
-	for n := range idx {
-		idx[n] = n
+// drawOrder returns the first n trials in drawing order: lightest shade
+// first (lowest coherence), so that the clearer high-coherence trajectories
+// are on top.
+func drawOrder(g grouping, n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
 	}
 	sort.SliceStable(idx, func(i, j int) bool { return g.shade[idx[i]] < g.shade[idx[j]] })
 	return idx
 }
 
 func addMarkers(p *plot.Plot, xy plotter.XYs, sty draw.GlyphStyle) {
-	sc, err := plotter.NewScatter(xy)
+	sc, err := plotter.NewScatter(finiteXYs(xy))
 	if err != nil {
-		panic(err) // callers pass finite points
+		panic(err) // unreachable: finiteXYs keeps finite points only
 	}
 	sc.GlyphStyle = sty
 	p.Add(sc)

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // PlotPsychometric writes the psychometric curve to path (PNG, 7 x 5 in):
@@ -19,6 +22,11 @@ import (
 // beside each point. It returns an error if ps has no points or writing
 // fails.
 func PlotPsychometric(path string, ps *Psychometric) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writePsychometric(out, ps) })
+}
+
+// writePsychometric draws PlotPsychometric's figure as PNG to out.
+func writePsychometric(out io.Writer, ps *Psychometric) error {
 	if ps == nil || len(ps.Points) == 0 {
 		return errors.New("analyze: PlotPsychometric: no points")
 	}
@@ -94,5 +102,5 @@ func PlotPsychometric(path string, ps *Psychometric) error {
 	p.Y.Min, p.Y.Max = -0.05, 1.05
 	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"},
 		{Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
-	return savePNG(path, 7*vg.Inch, 5*vg.Inch, func(c draw.Canvas) { p.Draw(c) })
+	return renderPNG(out, 7*vg.Inch, 5*vg.Inch, func(c draw.Canvas) { p.Draw(c) })
 }

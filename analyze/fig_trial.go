@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // Figure sizes.
@@ -31,6 +33,11 @@ const (
 // the response period shaded. It returns an error if a is invalid, n is out
 // of range, or writing fails.
 func PlotTaskTrial(path string, a *Activity, n int) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writeTaskTrial(out, a, n) })
+}
+
+// writeTaskTrial draws PlotTaskTrial's figure as PNG to out.
+func writeTaskTrial(out io.Writer, a *Activity, n int) error {
 	if err := checkTrial(a, n); err != nil {
 		return err
 	}
@@ -66,7 +73,7 @@ func PlotTaskTrial(path string, a *Activity, n int) error {
 	if hasDecision {
 		botLeg.Add("response period", span)
 	}
-	return savePNG(path, trialFigW, trialFigH, func(c draw.Canvas) {
+	return renderPNG(out, trialFigW, trialFigH, func(c draw.Canvas) {
 		drawStacked(c, []*plot.Plot{top, bottom}, func(row int, rc draw.Canvas) {
 			if row == 0 {
 				topLeg.Draw(rc)
@@ -126,6 +133,11 @@ func drawBar(rc draw.Canvas, bar *plot.Plot) {
 // output values against the target values. It returns an error if a is
 // invalid, n is out of range, the outputs are not finite, or writing fails.
 func PlotTrialOutput(path string, a *Activity, n int) error {
+	return fileio.WriteFile(path, func(out io.Writer) error { return writeTrialOutput(out, a, n) })
+}
+
+// writeTrialOutput draws PlotTrialOutput's figure as PNG to out.
+func writeTrialOutput(out io.Writer, a *Activity, n int) error {
 	if err := checkTrial(a, n); err != nil {
 		return err
 	}
@@ -169,7 +181,7 @@ func PlotTrialOutput(path string, a *Activity, n int) error {
 		bar = colorBar(cm, "probability")
 	}
 	bottom.X.Min, bottom.X.Max = 0, float64(steps)*a.Dt
-	return savePNG(path, trialFigW, trialFigH, func(c draw.Canvas) {
+	return renderPNG(out, trialFigW, trialFigH, func(c draw.Canvas) {
 		drawStacked(c, []*plot.Plot{top, bottom}, func(row int, rc draw.Canvas) {
 			if row == 0 {
 				topLeg.Draw(rc)

@@ -2,11 +2,15 @@ package analyze
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // checkPNG decodes path and checks its pixel size against the figure size
@@ -94,3 +98,61 @@ func TestFigureErrors(t *testing.T) {
 }
 
 func nanF() float64 { return nan() }
+
+// TestFiguresSurviveNonFinite: every figure function, given NaN and ±Inf
+// anywhere in its input (issue 8: a NaN reached a palette and panicked),
+// returns a PNG or an error, never panics.
+func TestFiguresSurviveNonFinite(t *testing.T) {
+	nanv, inf := nanF(), math.Inf(1)
+	poison := []float64{nanv, inf, -inf}
+	dir := t.TempDir()
+	clean := syntheticActivity(t, 30, 4)
+	pca, err := FitPCA(clean.HiddenMatrix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := clean.Psychometric()
+	if err != nil {
+		t.Fatal(err)
+	}
+	try := func(name string, fn func() error) {
+		t.Helper()
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("%s: panic: %v", name, r)
+			}
+		}()
+		fn()
+	}
+	for k, v := range poison {
+		a := syntheticActivity(t, 30, 4)
+		for i := k; i < len(a.Inputs); i += 7 {
+			a.Inputs[i] = float32(v)
+		}
+		for i := k; i < len(a.Outputs); i += 5 {
+			a.Outputs[i] = float32(v)
+		}
+		for i := k; i < len(a.Hidden); i += 11 {
+			a.Hidden[i] = float32(v)
+		}
+		a.Vars[1].SetFloat("coh", v)
+		p := filepath.Join(dir, "x.png")
+		try(fmt.Sprintf("task trial %v", v), func() error { return PlotTaskTrial(p, a, 0) })
+		try(fmt.Sprintf("trial output %v", v), func() error { return PlotTrialOutput(p, a, 0) })
+		try(fmt.Sprintf("pca2d %v", v), func() error { return PlotPCA2D(p, a, pca) })
+		try(fmt.Sprintf("pca3d %v", v), func() error { return PlotPCA3D(p, a, pca) })
+		bad := *ps
+		bad.Points = append([]PsychPoint(nil), ps.Points...)
+		bad.Points[0].X = v
+		bad.Fit.Bias, bad.Fit.Slope, bad.Fit.BiasSE = v, v, v
+		try(fmt.Sprintf("psychometric %v", v), func() error { return PlotPsychometric(p, &bad) })
+		badPCA := *pca
+		badPCA.Vars = append([]float64{v}, pca.Vars[1:]...)
+		var vec mat.Dense
+		vec.CloneFrom(pca.Vectors)
+		vec.Set(0, 0, v)
+		badPCA.Vectors = &vec
+		try(fmt.Sprintf("pca2d with bad PCA %v", v), func() error { return PlotPCA2D(p, clean, &badPCA) })
+		try(fmt.Sprintf("pca3d with bad PCA %v", v), func() error { return PlotPCA3D(p, clean, &badPCA) })
+	}
+}

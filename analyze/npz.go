@@ -1,16 +1,12 @@
 package analyze
 
 import (
-	"archive/zip"
-	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // WriteNPZ writes a's arrays to path as a NumPy .npz archive, atomically.
@@ -31,140 +27,163 @@ import (
 //	trials_json  uint8   (len,)      the trial dicts as a JSON list (bytes(a).decode())
 //	labels_json  uint8   (len,)      {"task", "tasks", "inputs", "outputs"}: names as JSON
 //
-// The archive is uncompressed, like numpy.savez; the arrays are standard
-// .npy version 1.0 entries that codeberg.org/sbinet/npyio/npz reads back.
-// (npyio's own writer discovers the shape element by element, about
-// 0.7 us per element, too slow for large tests; the format is simple.)
+// The archive is uncompressed, like numpy.savez (fileio.NPZWriter).
 // It returns Validate's error or an error from writing the file.
 func WriteNPZ(path string, a *Activity) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
-		bw := bufio.NewWriterSize(w, 1<<16)
-		zw := zip.NewWriter(bw)
-		type array struct {
-			name  string
-			data  any
-			shape []int
+	return fileio.WriteFile(path, a.writeNPZ)
+}
+
+// writeNPZ writes a's arrays as an .npz archive to w (see WriteNPZ).
+func (a *Activity) writeNPZ(w io.Writer) error {
+	t, err := a.Trials()
+	if err != nil {
+		return err
+	}
+	return writeActivityNPZ(w, t, a.T, targetWidth(a.I, a.H, a.O, a.ActKind), a.Dt, func(k, n int) any {
+		s := t.Steps[n]
+		switch k {
+		case 0:
+			return a.Inputs[n*a.T*a.I : (n*a.T+s)*a.I]
+		case 1:
+			return a.Hidden[n*a.T*a.H : (n*a.T+s)*a.H]
+		case 2:
+			return a.Outputs[n*a.T*a.O : (n*a.T+s)*a.O]
 		}
-		target := array{"target", a.Target, []int{a.N, a.T}}
 		if a.ActKind == data.Box {
-			target = array{"target", a.TargetVec, []int{a.N, a.T, a.O}}
+			return a.TargetVec[n*a.T*a.O : (n*a.T+s)*a.O]
 		}
-		arrays := []array{
-			{"inputs", a.Inputs, []int{a.N, a.T, a.I}},
-			{"hidden", a.Hidden, []int{a.N, a.T, a.H}},
-			{"outputs", a.Outputs, []int{a.N, a.T, a.O}},
-			target,
-			{"steps", convert[int32](a.Steps), []int{a.N}},
-			{"task_index", convert[int64](a.TaskIndex), []int{a.N}},
-		}
-		vars := make([]*data.Vars, a.N)
-		js := []byte{'['}
-		for n := range vars {
-			vars[n] = &a.Vars[n]
-			if n > 0 {
-				js = append(js, ", "...)
-			}
-			js = a.Vars[n].AppendJSON(js)
-		}
-		js = append(js, ']')
-		reserved := map[string]bool{}
-		for _, name := range []string{"inputs", "hidden", "outputs", "target", "steps", "task_index", "choice", "correct", "performance", "dt", "trials_json", "labels_json"} {
-			reserved[name] = true
-		}
-		for _, v := range data.VarArrays(vars) {
-			name := v.Name
-			if reserved[name] {
-				name = "trial_" + name
-			}
-			switch {
-			case v.Kind == data.IntVar:
-				arrays = append(arrays, array{name, v.Int, []int{a.N}})
-			case v.Kind == data.BoolVar:
-				arrays = append(arrays, array{name, v.Bool, []int{a.N}})
-			case v.Width > 0:
-				arrays = append(arrays, array{name, v.Float, []int{a.N, v.Width}})
-			default:
-				arrays = append(arrays, array{name, v.Float, []int{a.N}})
-			}
-		}
-		labels, err := json.Marshal(struct {
-			Task    string   `json:"task"`
-			Tasks   []string `json:"tasks,omitempty"`
-			Inputs  []string `json:"inputs"`
-			Outputs []string `json:"outputs"`
-		}{a.Task.ID, a.Task.Tasks, a.Task.ObNames, a.Task.ActNames})
-		if err != nil {
-			return err
-		}
-		arrays = append(arrays,
-			array{"choice", convert[int64](a.Choice), []int{a.N}},
-			array{"correct", a.Correct, []int{a.N}},
-			array{"performance", a.Performance, []int{a.N}},
-			array{"dt", []float64{a.Dt}, nil},
-			array{"trials_json", js, []int{len(js)}},
-			array{"labels_json", labels, []int{len(labels)}},
-		)
-		for _, arr := range arrays {
-			ew, err := zw.CreateHeader(&zip.FileHeader{Name: arr.name + ".npy", Method: zip.Store})
-			if err != nil {
-				return fmt.Errorf("array %s: %w", arr.name, err)
-			}
-			if err := writeNpy(ew, arr.data, arr.shape); err != nil {
-				return fmt.Errorf("array %s: %w", arr.name, err)
-			}
-		}
-		if err := zw.Close(); err != nil {
-			return err
-		}
-		return bw.Flush()
+		return a.Target[n*a.T : n*a.T+s]
 	})
 }
 
-// writeNpy writes data (a slice of float32, float64, int32, int64 or bool)
-// as a C-order, little-endian .npy version 1.0 array of the given shape
-// (nil for a scalar).
-func writeNpy(w io.Writer, data any, shape []int) error {
-	var descr string
-	switch data.(type) {
-	case []float32:
-		descr = "<f4"
-	case []float64:
-		descr = "<f8"
-	case []int32:
-		descr = "<i4"
-	case []int64:
-		descr = "<i8"
-	case []bool:
-		descr = "|b1"
-	case []uint8:
-		descr = "|u1"
-	default:
-		return fmt.Errorf("npy: unsupported type %T", data)
+// perStepArrays are the names of activity.npz's per-step arrays, in the
+// order of writeActivityNPZ's rows argument.
+func perStepArrays() [4]string { return [4]string{"inputs", "hidden", "outputs", "target"} }
+
+// targetWidth returns the widths of the per-step arrays: inputs, hidden,
+// outputs and target (1 action, or O values for a Box action space).
+func targetWidth(i, h, o int, act data.SpaceKind) [4]int {
+	if act == data.Box {
+		return [4]int{i, h, o, o}
 	}
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = strconv.Itoa(d)
+	return [4]int{i, h, o, 1}
+}
+
+// writeActivityNPZ writes activity.npz (layout at WriteNPZ) for the trials
+// t, padded to T steps: width gives the last dimension of inputs, hidden,
+// outputs and target (1, or O for a Box action space), and rows(k, n)
+// returns the real steps of trial n of per-step array k ([]float32 for
+// k < 3 and a Box target, []int32 for a Discrete target), read in order
+// k = 0..3, n = 0..N-1, so that they can come from a stream. Padded steps
+// are written as zeros.
+func writeActivityNPZ(w io.Writer, t *Trials, T int, width [4]int, dt float64, rows func(k, n int) any) error {
+	z := fileio.NewNPZWriter(w)
+	zf := make([]float32, T*max(width[0], width[1], width[2], width[3]))
+	zi := make([]int32, T)
+	box := t.ActKind == data.Box
+	for k, name := range perStepArrays() {
+		d := fileio.Float32
+		shape := []int{t.N, T, width[k]}
+		if k == 3 && !box {
+			d, shape = fileio.Int32, []int{t.N, T}
+		}
+		aw, err := z.Create(name, d, shape...)
+		if err != nil {
+			return err
+		}
+		for n := range t.N {
+			r := rows(k, n)
+			if r == nil {
+				return fmt.Errorf("activity: %s of trial %d is missing", name, n)
+			}
+			if err := aw.Write(r); err != nil {
+				return err
+			}
+			pad := (T - t.Steps[n]) * width[k]
+			var zeros any = zf[:pad]
+			if k == 3 && !box {
+				zeros = zi[:pad]
+			}
+			if err := aw.Write(zeros); err != nil {
+				return err
+			}
+		}
+		if err := aw.Close(); err != nil {
+			return err
+		}
 	}
-	shp := "(" + strings.Join(dims, ", ") + ")"
-	if len(shape) == 1 {
-		shp = "(" + dims[0] + ",)"
+	type array struct {
+		name  string
+		data  any
+		shape []int
 	}
-	hdr := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shp)
-	// Pad with spaces so that magic(6)+version(2)+length(2)+header ends
-	// in a newline on a 64-byte boundary, as numpy writes it.
-	total := 10 + len(hdr) + 1
-	hdr += strings.Repeat(" ", (64-total%64)%64) + "\n"
-	head := make([]byte, 0, 10+len(hdr))
-	head = append(head, "\x93NUMPY\x01\x00"...)
-	head = binary.LittleEndian.AppendUint16(head, uint16(len(hdr)))
-	head = append(head, hdr...)
-	if _, err := w.Write(head); err != nil {
+	arrays := []array{
+		{"steps", convert[int32](t.Steps), []int{t.N}},
+		{"task_index", convert[int64](t.TaskIndex), []int{t.N}},
+	}
+	vars := make([]*data.Vars, t.N)
+	js := []byte{'['}
+	for n := range vars {
+		vars[n] = &t.Vars[n]
+		if n > 0 {
+			js = append(js, ", "...)
+		}
+		js = t.Vars[n].AppendJSON(js)
+	}
+	js = append(js, ']')
+	reserved := map[string]bool{}
+	names := perStepArrays()
+	for _, name := range append(names[:], "steps", "task_index", "choice", "correct", "performance", "dt", "trials_json", "labels_json") {
+		reserved[name] = true
+	}
+	for _, v := range data.VarArrays(vars) {
+		name := v.Name
+		if reserved[name] {
+			name = "trial_" + name
+		}
+		switch {
+		case v.Kind == data.IntVar:
+			arrays = append(arrays, array{name, v.Int, []int{t.N}})
+		case v.Kind == data.BoolVar:
+			arrays = append(arrays, array{name, v.Bool, []int{t.N}})
+		case v.Width > 0:
+			arrays = append(arrays, array{name, v.Float, []int{t.N, v.Width}})
+		default:
+			arrays = append(arrays, array{name, v.Float, []int{t.N}})
+		}
+	}
+	labels, err := json.Marshal(struct {
+		Task    string   `json:"task"`
+		Tasks   []string `json:"tasks,omitempty"`
+		Inputs  []string `json:"inputs"`
+		Outputs []string `json:"outputs"`
+	}{t.Task.ID, t.Task.Tasks, t.Task.ObNames, t.Task.ActNames})
+	if err != nil {
 		return err
 	}
-	return binary.Write(w, binary.LittleEndian, data)
+	arrays = append(arrays,
+		array{"choice", convert[int64](t.Choice), []int{t.N}},
+		array{"correct", t.Correct, []int{t.N}},
+		array{"performance", t.Performance, []int{t.N}},
+		array{"dt", []float64{dt}, nil},
+		array{"trials_json", js, []int{len(js)}},
+		array{"labels_json", labels, []int{len(labels)}},
+	)
+	for _, arr := range arrays {
+		if err := z.Add(arr.name, arr.data, arr.shape...); err != nil {
+			return err
+		}
+	}
+	return z.Close()
+}
+
+// activityNPZBytes is the size of activity.npz for n trials of T steps.
+func activityNPZBytes(n, T int, width [4]int) float64 {
+	N, t := float64(n), float64(T)
+	return N*t*4*float64(width[0]+width[1]+width[2]+width[3]) + N*(4+8+8+8+8+1+200) + 10*200
 }
 
 func convert[D, S int | int32 | int64](s []S) []D {

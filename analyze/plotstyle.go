@@ -60,18 +60,16 @@ func newLegend() plot.Legend {
 	return l
 }
 
-// savePNG draws a w x h figure with fn and writes it to path as a PNG at
-// FigureDPI, atomically.
-func savePNG(path string, w, h vg.Length, fn func(c draw.Canvas)) error {
+// renderPNG draws a w x h figure with fn and encodes it to out as a PNG at
+// FigureDPI.
+func renderPNG(out io.Writer, w, h vg.Length, fn func(c draw.Canvas)) error {
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(FigureDPI))
 	dc := draw.New(img)
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	fn(dc)
-	return writeFileAtomic(path, func(wr io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
-		return err
-	})
+	_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+	return err
 }
 
 // familyColor returns the colour of ground truth g with shade in [0, 1]
@@ -152,15 +150,28 @@ func stepXYs(v []float64, dt float64) plotter.XYs {
 	return xy
 }
 
-// solidLine returns a line plotter with the given colour and width in points.
+// solidLine returns a line plotter with the given colour and width in
+// points through the finite points of xy (a network that diverged gives
+// NaN and Inf; the figure shows the rest).
 func solidLine(xy plotter.XYs, c color.Color, width float64) *plotter.Line {
-	l, err := plotter.NewLine(xy)
+	l, err := plotter.NewLine(finiteXYs(xy))
 	if err != nil {
-		panic(err) // only for NaN/Inf, which callers never pass
+		panic(err) // unreachable: finiteXYs keeps finite points only
 	}
 	l.Color = c
 	l.Width = vg.Points(width)
 	return l
+}
+
+// finiteXYs returns the points of xy whose coordinates are both finite.
+func finiteXYs(xy plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, 0, len(xy))
+	for _, p := range xy {
+		if !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // cleanTicks is plot.DefaultTicks with labels in the shortest form

@@ -83,6 +83,15 @@ var ErrNoEvidence = errors.New("analyze: the task declares no signed evidence fo
 // a Box action space, it returns ErrNoEvidence. Errors from Validate and
 // FitLogistic are returned.
 func (a *Activity) Psychometric() (*Psychometric, error) {
+	t, err := a.Trials()
+	if err != nil {
+		return nil, err
+	}
+	return t.Psychometric()
+}
+
+// Psychometric is Activity.Psychometric on the per-trial record.
+func (a *Trials) Psychometric() (*Psychometric, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}

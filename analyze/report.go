@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // File names written by Report.WriteFiles.
@@ -36,7 +36,14 @@ const NumPCs = 10
 
 // Report is the full analysis of one test.
 type Report struct {
+	// Activity holds the trials whose per-step activity is kept in
+	// memory, padded to the test's longest trial: every trial for
+	// Analyze; the first KeptTrials for RunDir, which streams the rest to
+	// activity.npz. The single-trial figures and the PCA figures' single
+	// trials are drawn from it.
 	Activity *Activity
+	// Trials is the per-trial record of every trial.
+	Trials *Trials
 	// Seed is the test seed the activity was drawn with.
 	Seed     int64
 	Accuracy Accuracy
@@ -46,13 +53,21 @@ type Report struct {
 	// real steps of all trials.
 	PCA *PCA
 	// ExampleTrial is the trial shown in the single-trial figures: the
-	// first trial at the middle non-zero level of the evidence's magnitude
-	// (12.8% coherence for PerceptualDecisionMaking's default levels), or
-	// the first trial with a response period.
+	// first trial of Activity at the middle non-zero level of the
+	// evidence's magnitude (12.8% coherence for PerceptualDecisionMaking's
+	// default levels), or the first trial with a response period.
 	ExampleTrial int
 	// Notes lists analyses that were skipped and why.
 	Notes []string
+
+	means *condMeans // mean hidden states of each condition, over every trial
+	spool *spool     // if not nil, activity.npz is written from it (RunDir)
 }
+
+// KeptTrials is the number of trials whose per-step activity RunDir keeps
+// in memory for the figures (the PCA figures draw this many single
+// trials; means and statistics use every trial).
+const KeptTrials = maxDrawnTrials
 
 // Analyze computes accuracy and performance per condition, the
 // psychometric curve and the PCA of a (Choice, Correct and Performance must
@@ -61,26 +76,38 @@ type Report struct {
 // When no psychometric curve can be made (no signed evidence, or a single
 // evidence level) it is skipped and Notes says why.
 func Analyze(a *Activity, seed int64) (*Report, error) {
-	acc, err := a.Accuracy()
+	t, err := a.Trials()
 	if err != nil {
 		return nil, err
-	}
-	r := &Report{Activity: a, Seed: seed, Accuracy: acc}
-	r.Psychometric, err = a.Psychometric()
-	switch {
-	case errors.Is(err, ErrNoEvidence):
-		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %s declares no signed evidence (see the accuracy per condition)", a.Task.ID))
-	case err != nil:
-		// E.g. a single coherence level: nothing to fit, but the rest stands.
-		r.Psychometric = nil
-		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %v", err))
 	}
 	if err := checkFinite("hidden", a.Hidden); err != nil {
 		return nil, err
 	}
-	r.PCA, err = FitPCA(a.HiddenMatrix())
+	p, err := FitPCA(a.HiddenMatrix())
 	if err != nil {
 		return nil, err
+	}
+	means := newCondMeans(a.H, t)
+	means.add(a, 0)
+	return newReport(seed, a, t, p, means)
+}
+
+// newReport completes a report from the kept activity a, the record of
+// every trial t and the PCA and condition means of every trial.
+func newReport(seed int64, a *Activity, t *Trials, p *PCA, means *condMeans) (*Report, error) {
+	acc, err := t.Accuracy()
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Activity: a, Trials: t, Seed: seed, Accuracy: acc, PCA: p, means: means}
+	r.Psychometric, err = t.Psychometric()
+	switch {
+	case errors.Is(err, ErrNoEvidence):
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %s declares no signed evidence (see the accuracy per condition)", t.Task.ID))
+	case err != nil:
+		// E.g. a single coherence level: nothing to fit, but the rest stands.
+		r.Psychometric = nil
+		r.Notes = append(r.Notes, fmt.Sprintf("no psychometric curve: %v", err))
 	}
 	switch k := r.PCA.Components(); {
 	case k < 2:
@@ -88,8 +115,15 @@ func Analyze(a *Activity, seed int64) (*Report, error) {
 	case k < 3:
 		r.Notes = append(r.Notes, "no 3-D PCA figure: only 2 principal components")
 	}
+	if means.tooMany {
+		r.Notes = append(r.Notes, fmt.Sprintf("no condition means in the PCA figures: more than %d conditions", maxConditions))
+	}
 	r.ExampleTrial = exampleTrial(a)
 	return r, nil
+}
+
+func (r *Report) view() pcaView {
+	return pcaView{a: r.Activity, trials: r.Trials, means: r.means, p: r.PCA}
 }
 
 func exampleTrial(a *Activity) int {
@@ -228,6 +262,7 @@ func (r *Report) Metrics() Metrics {
 		ExampleTrial: r.ExampleTrial,
 		Notes:        r.Notes,
 	}
+	m.NTrials = r.Trials.N
 	if r.Accuracy.HasChoice {
 		m.TestAccuracy = finite(r.Accuracy.Percent())
 	}
@@ -252,77 +287,92 @@ func (r *Report) Metrics() Metrics {
 
 // WriteMetrics writes r.Metrics() as indented JSON to path, atomically.
 func (r *Report) WriteMetrics(path string) error {
+	return fileio.WriteFile(path, r.writeMetrics)
+}
+
+func (r *Report) writeMetrics(w io.Writer) error {
 	b, err := json.MarshalIndent(r.Metrics(), "", "  ")
 	if err != nil {
 		return fmt.Errorf("analyze: metrics: %w", err)
 	}
-	b = append(b, '\n')
-	return writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err })
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
-// WriteFiles writes metrics.json, activity.npz and the five figures into
-// dir (which must exist), each atomically, and returns the paths written.
-// Figures that do not apply (the psychometric curve for more than two
-// choices, PCA plots for fewer than 2 or 3 components) are skipped; Analyze
-// put the reason in r.Notes. The files are written concurrently; on error
-// it returns the files written before the first failing one (in the order
-// above) and that error.
-func (r *Report) WriteFiles(dir string) ([]string, error) {
-	if st, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("analyze: output directory: %w", err)
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("analyze: output %q is not a directory", dir)
-	}
+// Files returns the analysis files of r for a rundir commit: metrics.json,
+// activity.npz and the five figures, in that order. Figures that do not
+// apply (the psychometric curve for more than two choices, PCA plots for
+// fewer than 2 or 3 components) are left out; Analyze put the reason in
+// r.Notes.
+func (r *Report) Files() []rundir.File {
 	a, n := r.Activity, r.ExampleTrial
-	type job struct {
-		name string
-		fn   func(path string) error
-	}
-	jobs := []job{
-		{MetricsFile, r.WriteMetrics},
-		{ActivityFile, func(p string) error { return WriteNPZ(p, a) }},
-		{TaskTrialFile, func(p string) error { return PlotTaskTrial(p, a, n) }},
-		{TrialOutputFile, func(p string) error { return PlotTrialOutput(p, a, n) }},
+	files := []rundir.File{
+		{Name: MetricsFile, Write: r.writeMetrics},
+		{Name: ActivityFile, Write: r.writeActivity},
+		{Name: TaskTrialFile, Write: func(w io.Writer) error { return writeTaskTrial(w, a, n) }},
+		{Name: TrialOutputFile, Write: func(w io.Writer) error { return writeTrialOutput(w, a, n) }},
 	}
 	if r.Psychometric != nil {
-		jobs = append(jobs, job{PsychometricFile, func(p string) error { return PlotPsychometric(p, r.Psychometric) }})
+		files = append(files, rundir.File{Name: PsychometricFile, Write: func(w io.Writer) error { return writePsychometric(w, r.Psychometric) }})
 	}
 	if r.PCA.Components() >= 2 {
-		jobs = append(jobs, job{PCA2DFile, func(p string) error { return PlotPCA2D(p, a, r.PCA) }})
+		files = append(files, rundir.File{Name: PCA2DFile, Write: func(w io.Writer) error { return writePCA2D(w, r.view()) }})
 	}
 	if r.PCA.Components() >= 3 {
-		jobs = append(jobs, job{PCA3DFile, func(p string) error { return PlotPCA3D(p, a, r.PCA) }})
+		files = append(files, rundir.File{Name: PCA3DFile, Write: func(w io.Writer) error { return writePCA3D(w, r.view()) }})
 	}
-	// The jobs are independent; rendering and PNG encoding dominate, so
-	// run them on all cores (the plot library's font cache is locked and
-	// every figure has its own canvas).
-	errs := make([]error, len(jobs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = j.fn(filepath.Join(dir, j.name))
-		}()
+	return files
+}
+
+// writeActivity writes activity.npz: from the spool when the test was
+// streamed, else from Activity.
+func (r *Report) writeActivity(w io.Writer) error {
+	if r.spool != nil {
+		return r.spool.writeNPZ(w, r.Trials, r.Activity.T, r.Activity.Dt)
 	}
-	wg.Wait()
-	var written []string
-	for i, j := range jobs {
-		if errs[i] != nil {
-			return written, fmt.Errorf("analyze: %s: %w", j.name, errs[i])
+	return r.Activity.writeNPZ(w)
+}
+
+// Commit writes r's files into the run directory d as one change
+// (rundir.Dir.Commit), removing the analysis files of OutputFiles that r
+// does not write, and returns the paths written. The figures are rendered
+// concurrently.
+func (r *Report) Commit(d *rundir.Dir) ([]string, error) {
+	files := r.Files()
+	written := map[string]bool{}
+	var paths []string
+	for _, f := range files {
+		written[f.Name] = true
+		paths = append(paths, filepath.Join(d.Path(), f.Name))
+	}
+	var remove []string
+	for _, n := range OutputFiles() {
+		if !written[n] {
+			remove = append(remove, n)
 		}
-		written = append(written, filepath.Join(dir, j.name))
 	}
-	return written, nil
+	if err := d.Commit(files, remove); err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	return paths, nil
+}
+
+// WriteFiles writes r's files into dir (created if needed) as Commit does,
+// holding dir's lock meanwhile, and returns the paths written.
+func (r *Report) WriteFiles(dir string) ([]string, error) {
+	d, err := rundir.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	defer d.Close()
+	return r.Commit(d)
 }
 
 // WriteSummary writes a short human-readable summary to w: the accuracy
 // table, the psychometric fit, the first explained-variance ratios and any
 // notes.
 func (r *Report) WriteSummary(w io.Writer) error {
-	fmt.Fprintf(w, "test on %s: %d trials, seed %d, noise on\n", r.Activity.Task.ID, r.Accuracy.N, r.Seed)
+	fmt.Fprintf(w, "test on %s: %d trials, seed %d, noise on\n", r.Trials.Task.ID, r.Accuracy.N, r.Seed)
 	if err := r.Accuracy.WriteTable(w); err != nil {
 		return err
 	}

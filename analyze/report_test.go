@@ -10,6 +10,8 @@ import (
 
 	"github.com/taskrnn/taskrnn/model"
 	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 func TestReportWriteFiles(t *testing.T) {
@@ -31,8 +33,8 @@ func TestReportWriteFiles(t *testing.T) {
 		t.Fatalf("wrote %v, want %v", files, want)
 	}
 	ents, _ := os.ReadDir(dir)
-	if len(ents) != len(want) {
-		t.Errorf("directory holds %d entries (temporary files left?), want %d", len(ents), len(want))
+	if len(ents) != len(want)+1 { // + rundir.MetaDir
+		t.Errorf("directory holds %d entries (temporary files left?), want %d and %s", len(ents), len(want), rundir.MetaDir)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, MetricsFile))
 	if err != nil {
@@ -141,7 +143,9 @@ func TestReportErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.WriteFiles(filepath.Join(t.TempDir(), "missing")); err == nil {
-		t.Error("missing output directory: no error")
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := r.WriteFiles(file); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("output is a file: %v", err)
 	}
 }

@@ -1,11 +1,13 @@
 package analyze
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/taskrnn/taskrnn/data"
-	"github.com/taskrnn/taskrnn/train"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // DefaultTrials is the tutorial's number of test trials.
@@ -19,50 +21,89 @@ type RunOptions struct {
 	// used (the test streams never coincide with the training streams).
 	Seed    int64
 	SeedSet bool
-	// Out is the directory the results go to (created if needed); empty
-	// means the run directory itself.
-	Out string
 }
 
-// RunDir loads the run written by cmd/train in dir (train.LoadRun), tests
-// its network on opt.NTrials fresh trials with Evaluate, analyses them and
-// writes metrics.json, activity.npz and the figures. It returns the report,
-// the directory written to and the files written. Errors name the run
-// directory and what was wrong with it.
-func RunDir(dir string, opt RunOptions) (*Report, string, []string, error) {
+// RunDir loads the run written by cmd/train in dir (rundir.LoadRun), tests
+// its network on opt.NTrials fresh trials (the trials, noise and results
+// of Evaluate), analyses them and commits metrics.json, activity.npz and
+// the figures into out (which may be dir itself) as one change: they
+// appear together or not at all, and analysis files of an earlier analysis
+// that this one does not write are removed in the same change.
+//
+// The test is streamed, so that its size is bounded by the disk, not by
+// memory: trials are evaluated EvalChunk at a time; accuracy and the
+// psychometric fit use the per-trial record of every trial, the PCA the
+// covariance of every trial's hidden states accumulated chunk by chunk;
+// every trial's per-step activity is spooled to a scratch directory of out
+// and written into activity.npz at the end; the figures draw the first
+// KeptTrials trials and the condition means of all. Before it starts, it
+// checks that the memory it will hold fits (an error names the field, the
+// estimate and the machine's memory) and that out's file system has room
+// for activity.npz.
+//
+// If ctx is cancelled before the commit starts, nothing is written and the
+// error wraps ctx.Err(); a commit that has started is finished. It returns
+// the report and the files written. Errors name the run directory and what
+// was wrong with it.
+func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*Report, []string, error) {
 	if opt.NTrials < 1 {
-		return nil, "", nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", opt.NTrials)
+		return nil, nil, fmt.Errorf("analyze: n_trials = %d, want >= 1", opt.NTrials)
 	}
-	cfg, w, err := train.LoadRun(dir)
+	cfg, w, err := rundir.LoadRun(dir)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
 	seed := opt.Seed
 	if !opt.SeedSet {
 		seed = cfg.Seed
 	}
-	out := opt.Out
-	if out == "" {
-		out = dir
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, "", nil, fmt.Errorf("analyze: output directory: %w", err)
-	}
 	task, err := cfg.MakeTask(data.IntSeed(0))
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("analyze: run %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("analyze: run %s: %w", dir, err)
 	}
-	act, err := Evaluate(task, cfg.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim), w, opt.NTrials, seed)
+	mc := cfg.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim)
+	p, err := planTest(ctx, task, mc, w, opt.NTrials, seed)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, err
 	}
-	rep, err := Analyze(act, seed)
+	est := runDirMemory(p, runtime.GOMAXPROCS(0))
+	if err := est.Check("this analysis", func([]string) string { return nTrialsValue(p.n, mc.NHidden) }); err != nil {
+		return nil, nil, err
+	}
+	width := targetWidth(mc.NInput, mc.NHidden, mc.NOutput, task.ActSpace().Kind)
+	if err := checkDisk(out.Path(), 2*activityNPZBytes(p.n, p.T, width), p.n); err != nil {
+		return nil, nil, err
+	}
+	scratch, err := out.ScratchDir()
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, fmt.Errorf("analyze: %w", err)
 	}
-	files, err := rep.WriteFiles(out)
+	defer os.RemoveAll(scratch)
+	sp, err := newSpool(scratch, width, task.ActSpace().Kind)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, fmt.Errorf("analyze: %w", err)
 	}
-	return rep, out, files, nil
+	defer sp.close()
+	col, err := newCollector(p, KeptTrials, sp)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.run(ctx, col.add); err != nil {
+		return nil, nil, err
+	}
+	if err := sp.finish(); err != nil {
+		return nil, nil, fmt.Errorf("analyze: %w", err)
+	}
+	rep, err := col.report(seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("analysis interrupted before writing: %w", err)
+	}
+	files, err := rep.Commit(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, files, nil
 }

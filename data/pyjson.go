@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -19,22 +20,24 @@ import (
 
 // pyFloat formats x like Python's repr(float): the shortest round-trip
 // digits, fixed notation with at least one decimal when 1e-4 <= |x| < 1e16,
-// otherwise d.ddde+XX; NaN and Infinity as json.dumps writes them.
+// otherwise d.ddde+XX; NaN and the infinities as json.dumps writes them
+// (NaN, Infinity, -Infinity).
 func pyFloat(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "NaN"
-	case math.IsInf(x, 1):
-		return "Infinity"
-	case math.IsInf(x, -1):
-		return "-Infinity"
-	}
 	var buf [32]byte
 	return string(appendPyFloat(buf[:0], x))
 }
 
+// appendPyFloat appends pyFloat(x) to dst. It is defined for every
+// float64.
 func appendPyFloat(dst []byte, x float64) []byte {
-	if x == 0 {
+	switch {
+	case math.IsNaN(x):
+		return append(dst, "NaN"...)
+	case math.IsInf(x, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(x, -1):
+		return append(dst, "-Infinity"...)
+	case x == 0:
 		if math.Signbit(x) {
 			return append(dst, "-0.0"...)
 		}
@@ -131,9 +134,11 @@ func pyString(s string) string {
 	return b.String()
 }
 
-// writePyJSON re-encodes the JSON value raw in json.dumps layout, keeping
-// object key order. Integer literals stay integers; other numbers are written
-// as Python floats.
+// writePyJSON re-encodes the JSON value raw as json.dumps(json.loads(raw))
+// does: object keys keep their first position and, when a key is repeated,
+// its last value (Python's dict); integer literals stay integers (of any
+// size); other numbers are written as Python floats, those beyond the
+// float64 range as Infinity or -Infinity.
 func writePyJSON(w io.Writer, raw []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -157,23 +162,40 @@ func pyValue(dec *json.Decoder, out *bytes.Buffer) error {
 	case json.Delim:
 		switch v {
 		case '{':
-			out.WriteByte('{')
-			for i := 0; dec.More(); i++ {
-				if i > 0 {
-					out.WriteString(", ")
-				}
+			// Values are encoded apart so that a repeated key can replace
+			// the value at the key's first position.
+			var keys []string
+			var vals [][]byte
+			index := map[string]int{}
+			for dec.More() {
 				k, err := dec.Token()
 				if err != nil {
 					return err
 				}
-				out.WriteString(pyString(k.(string)))
-				out.WriteString(": ")
-				if err := pyValue(dec, out); err != nil {
+				key, _ := k.(string)
+				var val bytes.Buffer
+				if err := pyValue(dec, &val); err != nil {
 					return err
 				}
+				if i, dup := index[key]; dup {
+					vals[i] = val.Bytes()
+					continue
+				}
+				index[key] = len(keys)
+				keys = append(keys, key)
+				vals = append(vals, val.Bytes())
 			}
 			if _, err := dec.Token(); err != nil {
 				return err
+			}
+			out.WriteByte('{')
+			for i, k := range keys {
+				if i > 0 {
+					out.WriteString(", ")
+				}
+				out.WriteString(pyString(k))
+				out.WriteString(": ")
+				out.Write(vals[i])
 			}
 			out.WriteByte('}')
 		case '[':
@@ -201,8 +223,8 @@ func pyValue(dec *json.Decoder, out *bytes.Buffer) error {
 			out.WriteString(s) // a big integer: Python keeps it exact too
 			return nil
 		}
-		f, err := v.Float64()
-		if err != nil {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range: ±Inf, as Python's float()
 			return err
 		}
 		out.WriteString(pyFloat(f))

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 
-	"codeberg.org/sbinet/npyio/npz"
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // TrialSet is a run of consecutive trials of one task, as printed by
@@ -264,7 +262,8 @@ func VarArrays(vars []*Vars) []VarArray {
 //	kwargs      uint8   (len,)              the kwargs JSON text as UTF-8 bytes
 
 // WriteNPZ writes the set as a NumPy .npz archive (layout above) to path,
-// atomically (temporary file in the same directory, fsync, rename).
+// atomically (fileio.WriteFile). Every array loads in NumPy, empty ones
+// included (-n 0).
 func (s *TrialSet) WriteNPZ(path string) error {
 	n := len(s.Trials)
 	tmax := 0
@@ -273,121 +272,80 @@ func (s *TrialSet) WriteNPZ(path string) error {
 	}
 	obsDim := s.Task.ObSpace().Dim
 	act := s.Task.ActSpace()
-	ob := make([][][]float32, n)
-	var gt any
-	gtInt := make([][]int64, n)
-	gtVec := make([][][]float32, n)
+	ob := make([]float32, n*tmax*obsDim)
+	var gtInt []int64
+	var gtVec []float32
+	if act.Kind == Box {
+		gtVec = make([]float32, n*tmax*act.Dim)
+		for k := range gtVec {
+			gtVec[k] = float32(math.NaN())
+		}
+	} else {
+		gtInt = make([]int64, n*tmax)
+		for k := range gtInt {
+			gtInt[k] = -1
+		}
+	}
 	lens := make([]int64, n)
 	tasks := make([]int64, n)
+	vars := make([]*Vars, n)
 	js := []byte{'['}
 	for i, tr := range s.Trials {
-		ob[i] = make([][]float32, tmax)
-		gtInt[i] = make([]int64, tmax)
-		gtVec[i] = make([][]float32, tmax)
-		for t := 0; t < tmax; t++ {
-			ob[i][t] = make([]float32, obsDim)
-			gtInt[i][t] = -1
-			gtVec[i][t] = make([]float32, act.Dim)
-			for k := range gtVec[i][t] {
-				gtVec[i][t][k] = float32(math.NaN())
-			}
-			if t < tr.T {
-				copy(ob[i][t], tr.Row(t))
-				if act.Kind == Box {
-					copy(gtVec[i][t], tr.GtRow(t))
-				} else {
-					gtInt[i][t] = int64(tr.Gt[t])
-				}
+		copy(ob[i*tmax*obsDim:], tr.Ob[:tr.T*obsDim])
+		if act.Kind == Box {
+			copy(gtVec[i*tmax*act.Dim:], tr.GtVec[:tr.T*act.Dim])
+		} else {
+			for t, g := range tr.Gt {
+				gtInt[i*tmax+t] = int64(g)
 			}
 		}
 		lens[i] = int64(tr.T)
 		tasks[i] = int64(tr.Task)
+		vars[i] = &tr.Vars
 		if i > 0 {
 			js = append(js, ", "...)
 		}
 		js = tr.Vars.AppendJSON(js)
 	}
 	js = append(js, ']')
-	gt = gtInt
-	if act.Kind == Box {
-		gt = gtVec
-	}
 	kw := s.Kwargs
 	if len(kw) == 0 {
 		kw = []byte("{}")
 	}
 	type member struct {
-		name string
-		v    any
+		name  string
+		v     any
+		shape []int
 	}
-	members := []member{{"ob", ob}, {"gt", gt}, {"trial_len", lens}, {"task_index", tasks}}
-	vars := make([]*Vars, n)
-	for i, tr := range s.Trials {
-		vars[i] = &tr.Vars
+	members := []member{{"ob", ob, []int{n, tmax, obsDim}}}
+	if act.Kind == Box {
+		members = append(members, member{"gt", gtVec, []int{n, tmax, act.Dim}})
+	} else {
+		members = append(members, member{"gt", gtInt, []int{n, tmax}})
 	}
+	members = append(members, member{"trial_len", lens, []int{n}}, member{"task_index", tasks, []int{n}})
 	for _, a := range VarArrays(vars) {
-		var v any
 		switch {
 		case a.Kind == IntVar:
-			v = a.Int
+			members = append(members, member{a.Name, a.Int, []int{n}})
 		case a.Kind == BoolVar:
-			v = a.Bool
+			members = append(members, member{a.Name, a.Bool, []int{n}})
 		case a.Width > 0:
-			rows := make([][]float64, n)
-			for i := range rows {
-				rows[i] = a.Float[i*a.Width : (i+1)*a.Width]
-			}
-			v = rows
+			members = append(members, member{a.Name, a.Float, []int{n, a.Width}})
 		default:
-			v = a.Float
+			members = append(members, member{a.Name, a.Float, []int{n}})
 		}
-		members = append(members, member{a.Name, v})
 	}
 	members = append(members,
-		member{"trials_json", js}, member{"seed", int64(s.Seed)},
-		member{"dt", s.Task.Dt()}, member{"kwargs", append([]uint8(nil), kw...)})
-	return WriteFileAtomic(path, func(f io.Writer) error {
-		zw := npz.NewWriter(f)
+		member{"trials_json", js, []int{len(js)}}, member{"seed", []int64{int64(s.Seed)}, nil},
+		member{"dt", []float64{s.Task.Dt()}, nil}, member{"kwargs", append([]uint8(nil), kw...), []int{len(kw)}})
+	return fileio.WriteFile(path, func(f io.Writer) error {
+		zw := fileio.NewNPZWriter(f)
 		for _, m := range members {
-			if err := zw.Write(m.name+".npy", m.v); err != nil {
+			if err := zw.Add(m.name, m.v, m.shape...); err != nil {
 				return fmt.Errorf("%s: %w", m.name, err)
 			}
 		}
 		return zw.Close()
 	})
-}
-
-// WriteFileAtomic writes path via a temporary file in the same directory
-// that is fsynced and renamed over path, so readers never see a partial file.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	return nil
 }

@@ -1,18 +1,15 @@
 package model
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+	"slices"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
 	"gorgonia.org/tensor"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // Weights are the network's parameters, under PyTorch's state_dict names and
@@ -155,89 +152,116 @@ func (w *Weights) check(cfg Config) error {
 	return nil
 }
 
-// SaveNPZ writes the weights to path as an .npz archive of float32 arrays
+// SaveNPZ writes the weights to path as an .npz archive (WriteNPZ),
+// atomically: path holds the old file or the complete new one, never a
+// part (fileio.WriteFile).
+func (w *Weights) SaveNPZ(path string) error {
+	if err := fileio.WriteFile(path, w.WriteNPZ); err != nil {
+		return fmt.Errorf("save weights: %w", err)
+	}
+	return nil
+}
+
+// WriteNPZ writes the weights to out as an .npz archive of float32 arrays
 // under the state_dict names and shapes, so that
 // net.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(path).items()})
 // loads them into the tutorial's PyTorch class. Float64 weights are rounded
-// to float32. The file is written to a temporary name in the same directory
-// and renamed, so path never holds a partial archive.
-func (w *Weights) SaveNPZ(path string) error {
-	var buf bytes.Buffer
-	zw := npz.NewWriter(&buf)
+// to float32. The same weights always give the same bytes.
+func (w *Weights) WriteNPZ(out io.Writer) error {
+	z := fileio.NewNPZWriter(out)
 	for i, t := range w.Tensors() {
 		v := float64s(t)
 		f := make([]float32, len(v))
 		for j, x := range v {
 			f[j] = float32(x)
 		}
-		var arr any = f
-		if s := t.Shape(); len(s) == 2 {
-			rows := make([][]float32, s[0])
-			for r := range rows {
-				rows[r] = f[r*s[1] : (r+1)*s[1]]
-			}
-			arr = rows
-		}
-		if err := zw.Write(StateDictNames[i], arr); err != nil {
-			return fmt.Errorf("save weights %q: %w", path, err)
+		if err := z.Add(StateDictNames[i], f, t.Shape()...); err != nil {
+			return fmt.Errorf("save weights: %w", err)
 		}
 	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("save weights %q: %w", path, err)
-	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("save weights: %w", err)
-	}
-	return nil
+	return z.Close()
 }
 
-// LoadWeightsNPZ reads float32 weights for cfg from an .npz archive written
-// by SaveNPZ or by numpy.savez from a PyTorch state_dict. Arrays stored as
-// float64 are accepted and rounded to float32; other keys are ignored. The
-// error names the array that is missing, has the wrong shape or dtype, or
-// holds a NaN or an infinity.
+// LoadWeightsNPZ reads float32 weights for cfg from the .npz archive at
+// path, written by SaveNPZ or by numpy.savez from a PyTorch state_dict
+// (see ReadWeightsNPZ).
 func LoadWeightsNPZ(path string, cfg Config) (*Weights, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("load weights %q: %w", path, err)
-	}
-	raw, err := os.ReadFile(path)
+	z, err := fileio.OpenNPZ(path)
 	if err != nil {
 		return nil, fmt.Errorf("load weights: %w", err)
 	}
-	r, err := npz.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	defer z.Close()
+	w, err := readWeights(z.NPZReader, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("load weights %q: %w", path, err)
 	}
-	keys := make(map[string]bool)
-	for _, k := range r.Keys() {
-		keys[k] = true
+	return w, nil
+}
+
+// ReadWeightsNPZ reads float32 weights for cfg from an .npz archive of
+// size bytes read through r, with the semantics of PyTorch's
+// load_state_dict(strict=True): every state_dict name must be present,
+// no other array may be, and each array must have exactly the shape the
+// configuration gives (rec2rec.bias of shape (1, H) is refused, as PyTorch
+// refuses it). Arrays stored as float64 are accepted and rounded to
+// float32; C and Fortran order are accepted. The error names the array
+// that is missing, unexpected, of the wrong shape or dtype, or holding a
+// NaN or an infinity. Shapes are checked before any array is read, so a
+// corrupt or hostile file costs no more memory than the configuration's
+// weights.
+func ReadWeightsNPZ(r io.ReaderAt, size int64, cfg Config) (*Weights, error) {
+	z, err := fileio.NewNPZReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("load weights: %w", err)
+	}
+	return readWeights(z, cfg)
+}
+
+func readWeights(z *fileio.NPZReader, cfg Config) (*Weights, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	want := shapes(cfg)
+	known := map[string]bool{}
+	var missing []string
+	for _, name := range StateDictNames {
+		known[name] = true
+		if !z.Has(name) {
+			missing = append(missing, name)
+		}
+	}
+	var unexpected []string
+	for _, name := range z.Names() {
+		if !known[name] {
+			unexpected = append(unexpected, name)
+		}
+	}
+	if len(missing) > 0 || len(unexpected) > 0 {
+		return nil, fmt.Errorf("state_dict mismatch: missing array(s) %q, unexpected array(s) %q (want exactly %q)", missing, unexpected, StateDictNames)
+	}
+	headers := make([]fileio.Header, len(StateDictNames))
+	for i, name := range StateDictNames {
+		h, err := z.Header(name) // errors name the member
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Equal(h.Shape, []int(want[i])) {
+			return nil, fmt.Errorf("array %q has shape %s, want %s for this configuration (as PyTorch's load_state_dict, shapes must match exactly)",
+				name, fileio.ShapeString(h.Shape), fileio.ShapeString(want[i]))
+		}
+		if h.Dtype != fileio.Float32 && h.Dtype != fileio.Float64 {
+			return nil, fmt.Errorf("array %q has dtype %s, want float32 or float64", name, h.Dtype)
+		}
+		headers[i] = h
 	}
 	var ts [5]*tensor.Dense
-	want := shapes(cfg)
 	for i, name := range StateDictNames {
-		key := name
-		if !keys[key] {
-			key = name + ".npy" // numpy.savez stores "name.npy"; npyio strips it, be lenient either way
-			if !keys[key] {
-				return nil, fmt.Errorf("load weights %q: array %q is missing (have %q)", path, name, r.Keys())
-			}
-		}
-		h := r.Header(key)
-		if h == nil {
-			return nil, fmt.Errorf("load weights %q: array %q: unreadable header", path, name)
-		}
-		if h.Descr.Fortran {
-			return nil, fmt.Errorf("load weights %q: array %q is in Fortran order, want C order", path, name)
-		}
-		if !tensor.Shape(h.Descr.Shape).Eq(want[i]) {
-			return nil, fmt.Errorf("load weights %q: array %q has shape %v, want %v for this config", path, name, h.Descr.Shape, []int(want[i]))
-		}
-		var arr npy.Array
-		if err := r.Read(key, &arr); err != nil {
-			return nil, fmt.Errorf("load weights %q: array %q: %w", path, name, err)
+		a, err := z.Read(name)
+		if err != nil {
+			return nil, err
 		}
 		var v []float64
-		switch d := arr.Data().(type) {
+		switch d := a.Data.(type) {
 		case []float32:
 			v = make([]float64, len(d))
 			for j, x := range d {
@@ -245,51 +269,16 @@ func LoadWeightsNPZ(path string, cfg Config) (*Weights, error) {
 			}
 		case []float64:
 			v = d
-		default:
-			return nil, fmt.Errorf("load weights %q: array %q has dtype %s, want float32 (<f4) or float64 (<f8)", path, name, h.Descr.Type)
 		}
-		if len(v) != want[i].TotalSize() {
-			return nil, fmt.Errorf("load weights %q: array %q has %d values, want %d", path, name, len(v), want[i].TotalSize())
+		if a.Dtype != headers[i].Dtype || len(v) != want[i].TotalSize() {
+			return nil, fmt.Errorf("array %q changed while it was read", name)
 		}
 		for j, x := range v {
 			if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > math.MaxFloat32 {
-				return nil, fmt.Errorf("load weights %q: array %q holds a non-finite float32 value %v at flat index %d", path, name, x, j)
+				return nil, fmt.Errorf("array %q holds a non-finite float32 value %v at flat index %d", name, x, j)
 			}
 		}
 		ts[i] = newDense(tensor.Float32, want[i], v)
 	}
 	return fromTensors(ts), nil
-}
-
-// writeFileAtomic writes b to a temporary file in path's directory, syncs
-// it and renames it to path.
-func writeFileAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = io.Copy(f, bytes.NewReader(b)); err != nil {
-		f.Close()
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	return nil
 }

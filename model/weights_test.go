@@ -1,14 +1,22 @@
 package model
 
 import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio/npz"
 	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // TestInitWeightsMatchesNumpy pins InitWeights(seed 0) to values computed with
@@ -73,19 +81,30 @@ func TestSaveLoadNPZ(t *testing.T) {
 			}
 		}
 	}
-	// the archive holds exactly the state_dict names with PyTorch's shapes, float32
-	r, err := npz.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for i, name := range StateDictNames {
-		h := r.Header(name)
-		if h == nil {
-			t.Fatalf("no %s in archive (keys %v)", name, r.Keys())
+	// PyTorch's load_state_dict (strict) takes the file as it is.
+	py := "/usr/bin/python3"
+	script := `
+import sys, numpy as np, torch
+I, H, O = (int(v) for v in sys.argv[2:5])
+net = torch.nn.Module()
+net.input2rec = torch.nn.Linear(I, H, bias=False)
+net.rec2rec = torch.nn.Linear(H, H)
+net.rec2output = torch.nn.Linear(H, O)
+w = np.load(sys.argv[1], allow_pickle=False)
+assert all(v.dtype == np.float32 for v in w.values()), [v.dtype for v in w.values()]
+net.load_state_dict({k: torch.from_numpy(v) for k, v in w.items()}, strict=True)
+print(float(net.rec2rec.weight[5, 7]))
+`
+	if testing.Short() || exec.Command(py, "-c", "import torch").Run() != nil {
+		t.Log("-short, or no torch for /usr/bin/python3: skipping the load_state_dict check")
+	} else {
+		out, err := exec.Command(py, "-c", script, path, fmt.Sprint(cfg.NInput), fmt.Sprint(cfg.NHidden), fmt.Sprint(cfg.NOutput)).CombinedOutput()
+		if err != nil {
+			t.Fatalf("load_state_dict: %v\n%s", err, out)
 		}
-		if strings.Trim(h.Descr.Type, "'") != "<f4" || !tensor.Shape(h.Descr.Shape).Eq(shapes(cfg)[i]) {
-			t.Errorf("%s: dtype %s shape %v", name, h.Descr.Type, h.Descr.Shape)
+		got, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+		if want := w.RecRec.Data().([]float32)[5*cfg.NHidden+7]; float32(got) != want {
+			t.Errorf("PyTorch read rec2rec.weight[5, 7] = %s, want %v", out, want)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
@@ -95,45 +114,74 @@ func TestSaveLoadNPZ(t *testing.T) {
 	// wrong config: the error names the array and the shapes
 	bad := cfg
 	bad.NHidden = 32
-	if _, err := LoadWeightsNPZ(path, bad); err == nil || !strings.Contains(err.Error(), "input2rec.weight") || !strings.Contains(err.Error(), "[32 3]") {
-		t.Errorf("load with wrong NHidden: error %v, want one naming input2rec.weight and shape [32 3]", err)
+	if _, err := LoadWeightsNPZ(path, bad); err == nil || !strings.Contains(err.Error(), `array "input2rec.weight" has shape (64, 3), want (32, 3)`) {
+		t.Errorf("load with wrong NHidden: error %v, want one naming input2rec.weight and shape (32, 3)", err)
+	}
+}
+
+// writeStateDict writes the arrays of m (name -> data, shape) as numpy.savez would.
+type arr struct {
+	data  any
+	shape []int
+}
+
+func stateDict(w *Weights) map[string]arr {
+	m := map[string]arr{}
+	for i, tt := range w.Tensors() {
+		m[StateDictNames[i]] = arr{append([]float32(nil), tt.Data().([]float32)...), []int(tt.Shape().Clone())}
+	}
+	return m
+}
+
+func writeStateDict(t testing.TB, path string, m map[string]arr) {
+	t.Helper()
+	var names []string
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	err := fileio.WriteFile(path, func(w io.Writer) error {
+		z := fileio.NewNPZWriter(w)
+		for _, k := range names {
+			if err := z.Add(k, m[k].data, m[k].shape...); err != nil {
+				return err
+			}
+		}
+		return z.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
 func TestLoadNPZErrors(t *testing.T) {
-	cfg := smallConfig(ReLU)
+	cfg := smallConfig(ReLU) // I 3, O 3
+	H := cfg.NHidden
 	dir := t.TempDir()
 	good := InitWeights(cfg, 1, tensor.Float32)
-	write := func(name string, mutate func(m map[string]any)) string {
-		m := map[string]any{}
-		for i, tt := range good.Tensors() {
-			v := append([]float32(nil), tt.Data().([]float32)...)
-			if s := tt.Shape(); len(s) == 2 {
-				rows := make([][]float32, s[0])
-				for r := range rows {
-					rows[r] = v[r*s[1] : (r+1)*s[1]]
-				}
-				m[StateDictNames[i]] = rows
-			} else {
-				m[StateDictNames[i]] = v
-			}
-		}
+	write := func(name string, mutate func(m map[string]arr)) string {
+		m := stateDict(good)
 		mutate(m)
 		p := filepath.Join(dir, name)
-		if err := npz.Write(p, m); err != nil {
-			t.Fatal(err)
-		}
+		writeStateDict(t, p, m)
 		return p
 	}
 	cases := []struct {
 		file, want string
-		mutate     func(m map[string]any)
+		mutate     func(m map[string]arr)
 	}{
-		{"missing.npz", `"rec2rec.bias" is missing`, func(m map[string]any) { delete(m, "rec2rec.bias") }},
-		{"shape.npz", `"rec2output.bias" has shape [4]`, func(m map[string]any) { m["rec2output.bias"] = []float32{1, 2, 3, 4} }},
-		{"nan.npz", `"rec2rec.weight" holds a non-finite`, func(m map[string]any) { m["rec2rec.weight"].([][]float32)[1][2] = float32(math.NaN()) }},
-		{"inf.npz", `"rec2output.bias" holds a non-finite`, func(m map[string]any) { m["rec2output.bias"].([]float32)[0] = float32(math.Inf(1)) }},
-		{"dtype.npz", `"rec2rec.bias" has dtype`, func(m map[string]any) { m["rec2rec.bias"] = []int32{1, 2, 3, 4} }},
+		{"missing.npz", `missing array(s) ["rec2rec.bias"]`, func(m map[string]arr) { delete(m, "rec2rec.bias") }},
+		{"unexpected.npz", `unexpected array(s) ["extra"]`, func(m map[string]arr) { m["extra"] = arr{[]float32{1}, nil} }},
+		{"shape.npz", `"rec2output.bias" has shape (4,), want (3,)`, func(m map[string]arr) { m["rec2output.bias"] = arr{[]float32{1, 2, 3, 4}, []int{4}} }},
+		// Issue 8: PyTorch's load_state_dict refuses these; so must we.
+		{"bias_1xH.npz", fmt.Sprintf(`"rec2rec.bias" has shape (1, %d), want (%d,)`, H, H), func(m map[string]arr) { a := m["rec2rec.bias"]; m["rec2rec.bias"] = arr{a.data, []int{1, H}} }},
+		{"bias_Hx1.npz", fmt.Sprintf(`"rec2rec.bias" has shape (%d, 1), want (%d,)`, H, H), func(m map[string]arr) { a := m["rec2rec.bias"]; m["rec2rec.bias"] = arr{a.data, []int{H, 1}} }},
+		{"flat.npz", fmt.Sprintf(`"rec2rec.weight" has shape (%d,), want (%d, %d)`, H*H, H, H), func(m map[string]arr) { a := m["rec2rec.weight"]; m["rec2rec.weight"] = arr{a.data, []int{H * H}} }},
+		{"transposed.npz", fmt.Sprintf(`"input2rec.weight" has shape (3, %d), want (%d, 3)`, H, H), func(m map[string]arr) { a := m["input2rec.weight"]; m["input2rec.weight"] = arr{a.data, []int{3, H}} }},
+		{"nan.npz", `"rec2rec.weight" holds a non-finite`, func(m map[string]arr) { m["rec2rec.weight"].data.([]float32)[10] = float32(math.NaN()) }},
+		{"inf.npz", `"rec2output.bias" holds a non-finite`, func(m map[string]arr) { m["rec2output.bias"].data.([]float32)[0] = float32(math.Inf(1)) }},
+		{"big.npz", `"rec2output.bias" holds a non-finite float32 value 1e+300`, func(m map[string]arr) { m["rec2output.bias"] = arr{[]float64{0, 1e300, 0}, []int{3}} }},
+		{"dtype.npz", `"rec2rec.bias" has dtype int32`, func(m map[string]arr) { m["rec2rec.bias"] = arr{make([]int32, H), []int{H}} }},
 	}
 	for _, c := range cases {
 		_, err := LoadWeightsNPZ(write(c.file, c.mutate), cfg)
@@ -145,7 +193,7 @@ func TestLoadNPZErrors(t *testing.T) {
 		t.Errorf("absent file: no error")
 	}
 	// float64 arrays (numpy's default) are accepted
-	p := write("f64.npz", func(m map[string]any) { m["rec2output.bias"] = []float64{0.5, 0.25, 0.125} })
+	p := write("f64.npz", func(m map[string]arr) { m["rec2output.bias"] = arr{[]float64{0.5, 0.25, 0.125}, []int{3}} })
 	w, err := LoadWeightsNPZ(p, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -153,6 +201,45 @@ func TestLoadNPZErrors(t *testing.T) {
 	if got := w.OutBias.Data().([]float32); got[1] != 0.25 {
 		t.Errorf("float64 array loaded as %v", got)
 	}
+}
+
+// TestLoadNPZCorruptMember is the issue 8 repro: the rec2rec.weight.npy
+// member replaced by 14 bytes made cmd/analyze panic inside the npy reader.
+func TestLoadNPZCorruptMember(t *testing.T) {
+	cfg := smallConfig(ReLU)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i, tt := range InitWeights(cfg, 1, tensor.Float32).Tensors() {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: StateDictNames[i] + ".npy", Method: zip.Store})
+		if StateDictNames[i] == "rec2rec.weight" {
+			w.Write([]byte("\x93NUMPY\x01\x00\x04\x00abcd"))
+			continue
+		}
+		fileio.WriteNPY(w, tt.Data(), tt.Shape()...)
+	}
+	zw.Close()
+	_, err := ReadWeightsNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), cfg)
+	if err == nil || !strings.Contains(err.Error(), `npz member "rec2rec.weight.npy"`) {
+		t.Errorf("error %v, want one naming the member rec2rec.weight.npy", err)
+	}
+}
+
+func FuzzReadWeightsNPZ(f *testing.F) {
+	cfg := smallConfig(ReLU)
+	var buf bytes.Buffer
+	if err := InitWeights(cfg, 1, tensor.Float32).WriteNPZ(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, err := ReadWeightsNPZ(bytes.NewReader(b), int64(len(b)), cfg)
+		if err != nil {
+			return
+		}
+		if err := w.check(cfg); err != nil {
+			t.Fatalf("loaded weights that do not fit the configuration: %v", err)
+		}
+	})
 }
 
 func TestConfigValidate(t *testing.T) {

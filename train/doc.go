@@ -4,8 +4,11 @@
 // (or L1/L2) loss of the network's outputs, and Adam (or RMSprop/SGD) steps,
 // for a fixed number of iterations.
 //
-// Config holds every hyperparameter under the tutorial's names; Train runs
-// the loop and returns the per-iteration loss and accuracy; WriteRun writes a
-// run directory (config.json, model.npz, train_log.csv, summary.json,
-// training.png) and LoadRun reads one back.
+// Config (an alias of rundir.Config) holds every hyperparameter under the
+// tutorial's names; Train runs the loop and returns the per-iteration loss
+// and accuracy; EstimateMemory and CheckMemory say before it starts whether
+// a run fits in memory; RunFiles and WriteRun save a run into a locked run
+// directory as one atomic commit (package train/rundir, which also reads
+// runs back with LoadRun). Package train/pipeline runs training, saving and
+// analysis together, as cmd/train does.
 package train

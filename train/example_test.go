@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/taskrnn/taskrnn/train"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // Flags override the tutorial's defaults (and a -config file, if given).
@@ -40,10 +41,12 @@ func ExampleTrain() {
 	}
 	defer os.RemoveAll(dir)
 	dir = filepath.Join(dir, "run")
-	if err := train.PrepareRunDir(dir, false); err != nil {
+	d, err := rundir.Open(dir) // locked until Close
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := train.WriteRun(dir, res); err != nil {
+	defer d.Close()
+	if err := train.WriteRun(d, res); err != nil {
 		log.Fatal(err)
 	}
 	loaded, w, err := train.LoadRun(dir)

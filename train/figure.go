@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 
@@ -59,26 +60,40 @@ func WriteFigure(w io.Writer, res *Result) error {
 		return fmt.Errorf("training figure: rec2rec.weight has shape %v, want (H, H)", shape)
 	}
 	grid := &matrixGrid{rows: shape[0], cols: shape[1], up: max(1, 512/max(shape[0], shape[1])), data: float64s(wr.Data())}
-	m := 0.0
+	// The colour scale spans the finite weights; infinite ones are drawn at
+	// its ends and NaN in grey, and the title counts them (a palette given
+	// a non-finite bound panics).
+	m, bad := 0.0, 0
 	for _, v := range grid.data {
-		if !math.IsNaN(v) {
-			m = math.Max(m, math.Abs(v))
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			bad++
+			continue
 		}
+		m = math.Max(m, math.Abs(v))
 	}
 	if m == 0 {
 		m = 1 // a colour map needs Min < Max
+	}
+	for i, v := range grid.data {
+		if math.IsInf(v, 0) {
+			grid.data[i] = math.Copysign(m, v)
+		}
 	}
 	cmap := moreland.SmoothBlueRed()
 	cmap.SetMin(-m)
 	cmap.SetMax(m)
 	heat := plotter.NewHeatMap(grid, cmap.Palette(255))
 	heat.Min, heat.Max = -m, m
+	heat.NaN = color.Gray{Y: 128}
 	heat.Rasterized = true // vector cells show hairline seams; the grid is upsampled so cells stay sharp
 	wPlot := plot.New()
 	wPlot.Title.Text = "Recurrent weights W_r (rec2rec.weight)"
+	if bad > 0 {
+		wPlot.Title.Text += fmt.Sprintf(": %d not finite", bad)
+	}
 	wPlot.X.Label.Text = "from unit j (column)"
 	wPlot.Y.Label.Text = "to unit i (row)"
-	wPlot.Add(heat)
+	wPlot.Add(noGlyphBoxes{heat})
 
 	barPlot := plot.New()
 	barPlot.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true})
@@ -149,6 +164,14 @@ func float64s(d any) []float64 {
 	}
 	return nil
 }
+
+// noGlyphBoxes draws a heat map without its per-cell glyph boxes: plot
+// pads the axes for every box, which for the up-sampled grid (a quarter of
+// a million cells) took most of a second; the cells lie inside the data
+// range, so nothing changes in the figure.
+type noGlyphBoxes struct{ *plotter.HeatMap }
+
+func (noGlyphBoxes) GlyphBoxes(*plot.Plot) []plot.GlyphBox { return nil }
 
 // matrixGrid shows a row-major rows x cols matrix as a plotter.GridXYZ with
 // column j at x = j and row i at y = i. Each element is repeated up x up

@@ -7,6 +7,8 @@ import (
 
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // PyTorch's default optimiser hyperparameters (torch.optim), which the
@@ -126,14 +128,6 @@ func (s *RMSprop) Step(model []gorgonia.ValueGrad) error {
 	return nil
 }
 
-func optimizerNames() []string { return []string{"Adam", "RMSprop", "SGD"} }
+func optimizerNames() []string { return rundir.OptimizerNames() }
 
-// canonical returns the allowed spelling equal to name ignoring case, or "".
-func canonical(name string, allowed []string) string {
-	for _, a := range allowed {
-		if strings.EqualFold(strings.TrimSpace(name), a) {
-			return a
-		}
-	}
-	return ""
-}
+func canonical(name string, allowed []string) string { return rundir.Canonical(name, allowed) }

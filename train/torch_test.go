@@ -3,15 +3,16 @@ package train
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
 	"gorgonia.org/tensor"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/fileio"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -73,23 +74,19 @@ func TestDumpForTorch(t *testing.T) {
 		ys = append(ys, b.Targets...)
 		ns = append(ns, noise...)
 	}
-	save := func(name string, v any) {
-		f, err := os.Create(filepath.Join(dir, name))
+	save := func(name string, v any, n int) {
+		err := fileio.WriteFile(filepath.Join(dir, name), func(w io.Writer) error { return fileio.WriteNPY(w, v, n) })
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer f.Close()
-		if err := npyio.Write(f, v); err != nil {
-			t.Fatal(err)
-		}
 	}
-	save("x.npy", xs)
-	save("y.npy", ys)
-	save("noise.npy", ns)
+	save("x.npy", xs, len(xs))
+	save("y.npy", ys, len(ys))
+	save("noise.npy", ns, len(ns))
 	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, nOut), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := model.InitWeights(mustNetwork(t, cfg), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
+	if err := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
 		t.Fatal(err)
 	}
 	res, err := Train(context.Background(), cfg, Options{})

@@ -19,11 +19,9 @@ import (
 // are reported as the final training figures (as in the tutorial).
 const FinalWindow = 100
 
-// Options adjust how Train runs. The zero value trains on the fast graph
-// without progress reports.
+// Options adjust how Train runs (the training graph is Config.Graph). The
+// zero value reports no progress and writes no checkpoint.
 type Options struct {
-	// Graph selects the training graph; the zero value is model.Fast.
-	Graph model.GraphKind
 	// Progress, if not nil, is called after every completed iteration, on
 	// Train's goroutine. It must be quick.
 	Progress func(Iteration)
@@ -56,9 +54,8 @@ type Iteration struct {
 
 // Result is what a training run produced, also when it stopped early.
 type Result struct {
-	Config  Config          // the canonical configuration trained
-	Graph   model.GraphKind // the training graph used
-	Weights *model.Weights  // float32 weights after the last good iteration
+	Config  Config         // the canonical configuration trained (Config.Graph is the graph used)
+	Weights *model.Weights // float32 weights after the last good iteration
 	// Loss and Accuracy (percent) of every completed iteration; Loss[k] is
 	// iteration k+1. Their length is the number of completed iterations.
 	Loss, Accuracy []float64
@@ -117,6 +114,19 @@ func (e *NonFiniteLossError) Error() string {
 		e.Loss, e.Iteration, e.Iteration-1)
 }
 
+// NonFiniteWeightsError reports that an optimiser step made a weight NaN
+// or infinite (e.g. a learning rate beyond float32's range). The Result
+// returned with it holds the iterations up to this one and the weights
+// before the step, which gave this iteration's finite loss.
+type NonFiniteWeightsError struct {
+	Iteration int // 1-based iteration whose optimiser step failed
+}
+
+func (e *NonFiniteWeightsError) Error() string {
+	return fmt.Sprintf("the optimiser step of iteration %d made the weights non-finite: training diverged (try a smaller learning_rate); kept the weights that gave the finite loss of iteration %d",
+		e.Iteration, e.Iteration)
+}
+
 // Train runs cfg.NIteration training iterations: each takes the next batch
 // of a data.Dataset of cfg's task (cfg.MakeTask) with cfg.BatchSize columns of cfg.SeqLen steps
 // and the next (SeqLen, BatchSize, NNeurons) block of standard normals from
@@ -129,7 +139,9 @@ func (e *NonFiniteLossError) Error() string {
 //
 // The configuration is validated first (nil Result and the error). If the
 // loss becomes NaN or infinite, Train stops and returns the Result so far,
-// with the weights of the last finite loss, and a *NonFiniteLossError. If
+// with the weights of the last finite loss, and a *NonFiniteLossError; if
+// an optimiser step makes a weight non-finite, likewise with a
+// *NonFiniteWeightsError. Non-finite weights are never returned. If
 // ctx is cancelled, Train stops after the current iteration and returns the
 // Result so far with an error wrapping ctx.Err(). Any other failure returns
 // a nil Result.
@@ -160,11 +172,15 @@ type Trainer struct {
 	ran        bool
 }
 
-// NewTrainer validates cfg and builds everything Train needs. Errors name
-// the bad field or the part that failed to build.
+// NewTrainer validates cfg, checks that the run fits in memory
+// (CheckMemory) and builds everything Train needs. Errors name the bad
+// field or the part that failed to build.
 func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	cfg = cfg.Canonical()
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckMemory(cfg); err != nil {
 		return nil, err
 	}
 	// Column i's task is seeded data.StreamSeed(cfg.Seed, data.TrainTask, i).
@@ -180,7 +196,7 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 		return nil, err
 	}
 	w := model.InitWeights(mcfg, cfg.Seed, tensor.Float32)
-	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), opt.Graph)
+	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), cfg.GraphKind())
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
@@ -202,7 +218,6 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 	snap := newSnapshot(learnables)
 	res := &Result{
 		Config:   cfg,
-		Graph:    t.opt.Graph,
 		Weights:  t.w,
 		Loss:     make([]float64, 0, cfg.NIteration),
 		Accuracy: make([]float64, 0, cfg.NIteration),
@@ -248,6 +263,12 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		}
 		res.Loss = append(res.Loss, loss)
 		res.Accuracy = append(res.Accuracy, acc)
+		if !allFinite(learnables) {
+			snap.restore(learnables)
+			e := &NonFiniteWeightsError{Iteration: k}
+			res.Stopped = e.Error()
+			return res, e
+		}
 		if t.opt.Progress != nil {
 			t.opt.Progress(Iteration{Index: k, N: cfg.NIteration, Loss: loss, Accuracy: acc})
 		}
@@ -299,6 +320,28 @@ func argmax32(x []float32) int {
 		}
 	}
 	return best
+}
+
+// allFinite reports whether every learnable value is finite (a few
+// microseconds for the tutorial network).
+func allFinite(ls []gorgonia.ValueGrad) bool {
+	for _, l := range ls {
+		switch d := l.Value().Data().(type) {
+		case []float32:
+			for _, v := range d {
+				if v-v != 0 { // NaN or ±Inf
+					return false
+				}
+			}
+		case []float64:
+			for _, v := range d {
+				if v-v != 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // snapshot keeps a copy of the learnables' values so that the weights of the

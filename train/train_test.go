@@ -16,6 +16,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/taskrnn/taskrnn/model"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // smallConfig is a quick configuration for loop tests: the tutorial's task
@@ -88,7 +89,7 @@ func TestTrainDeterministic(t *testing.T) {
 func TestTrainUpdatesWeights(t *testing.T) {
 	cfg := smallConfig(40)
 	res := mustTrain(t, cfg, Options{})
-	init := model.InitWeights(mustNetwork(t, cfg), cfg.Seed, tensor.Float32)
+	init := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)
 	x, y := weightsData(init), weightsData(res.Weights)
 	for i, name := range model.StateDictNames {
 		if slices.Equal(x[i], y[i]) {
@@ -137,12 +138,34 @@ func TestTrainNonFinite(t *testing.T) {
 		cfg.NIteration = k
 		want = mustTrain(t, cfg, Options{}).Weights
 	} else {
-		want = model.InitWeights(mustNetwork(t, cfg), cfg.Seed, tensor.Float32)
+		want = model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)
 	}
 	if !equalWeights(res.Weights, want) {
 		t.Errorf("kept weights are not those of iteration %d", nf.Iteration-1)
 	}
 	t.Logf("diverged at iteration %d: %v", nf.Iteration, err)
+}
+
+// TestTrainNonFiniteWeights is the issue 8 repro -learning_rate 1e39
+// -n_iteration 1: the step makes the float32 weights infinite. Train must
+// not return them as if good: it keeps the weights that gave the finite
+// loss (the initial ones) and says so.
+func TestTrainNonFiniteWeights(t *testing.T) {
+	for _, n := range []int{1, 5} {
+		cfg := smallConfig(n)
+		cfg.LearningRate = 1e39
+		res, err := Train(context.Background(), cfg, Options{})
+		var nf *NonFiniteWeightsError
+		if !errors.As(err, &nf) || nf.Iteration != 1 {
+			t.Fatalf("n_iteration %d: err = %v, want *NonFiniteWeightsError at iteration 1", n, err)
+		}
+		if res.Completed() != 1 || !strings.Contains(res.Stopped, "non-finite") {
+			t.Errorf("completed %d, Stopped %q", res.Completed(), res.Stopped)
+		}
+		if !equalWeights(res.Weights, model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)) {
+			t.Error("the kept weights are not the initial ones")
+		}
+	}
 }
 
 // TestTrainCancel: cancelling the context stops after the current iteration
@@ -170,6 +193,11 @@ func TestTrainCheckpoint(t *testing.T) {
 	cfg := smallConfig(12)
 	plain := mustTrain(t, cfg, Options{})
 	dir := t.TempDir()
+	d, err := rundir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	var seen []int
 	res := mustTrain(t, cfg, Options{CheckpointEvery: time.Nanosecond, Checkpoint: func(r *Result) error {
 		seen = append(seen, r.Completed())
@@ -179,7 +207,7 @@ func TestTrainCheckpoint(t *testing.T) {
 		if r.Completed() != 5 {
 			return nil
 		}
-		return WriteRun(dir, r) // one real write: the figure takes a while
+		return WriteRun(d, r) // one real write: the figure takes a while
 	}})
 	// The last iteration is not checkpointed: the caller saves the result.
 	if want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}; !slices.Equal(seen, want) {
@@ -251,11 +279,11 @@ func TestFinalFigures(t *testing.T) {
 // another goroutine, forward and backward pass, optimiser step) on the fast
 // and the reference graph.
 func BenchmarkTrainIteration(b *testing.B) {
-	for _, kind := range []model.GraphKind{model.Fast, model.Reference} {
-		b.Run(GraphName(kind), func(b *testing.B) {
+	for _, graph := range []string{"fast", "reference"} {
+		b.Run(graph, func(b *testing.B) {
 			cfg := DefaultConfig()
-			cfg.NIteration = b.N
-			tr, err := NewTrainer(cfg, Options{Graph: kind})
+			cfg.NIteration, cfg.Graph = b.N, graph
+			tr, err := NewTrainer(cfg, Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -315,16 +343,6 @@ func TestMemoryFlat(t *testing.T) {
 	if growth > 1<<20 {
 		t.Errorf("live heap grew by %.2f MB over 300 iterations", float64(growth)/1e6)
 	}
-}
-
-// mustNetwork returns cfg's network configuration.
-func mustNetwork(t testing.TB, cfg Config) model.Config {
-	t.Helper()
-	mc, err := cfg.Canonical().Network()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mc
 }
 
 // TestMonitor: the monitor sees every MonitorEvery-th iteration with the

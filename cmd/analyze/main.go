@@ -4,16 +4,20 @@
 //	go run ./cmd/analyze -run runs/mine                 # 200 test trials, the run's seed
 //	go run ./cmd/analyze -run runs/mine -n_trials 2000 -seed 7 -out runs/mine/test7
 //
-// It reads config.json and model.npz (train.LoadRun), runs -n_trials fresh
+// It reads config.json and model.npz (rundir.LoadRun), runs -n_trials fresh
 // trials from a test stream seeded apart from training (purposes "test-task"
 // and "test-noise" of -seed) through a forward-only graph with the network
 // noise on, and writes metrics.json, activity.npz, task_trial.png,
 // trial_output.png, psychometric.png, pca2d.png and pca3d.png into the run
-// directory or -out (created if needed). It prints the accuracy table and
-// where the files went.
+// directory or -out (created if needed) as one atomic change, holding that
+// directory's lock meanwhile. It prints the accuracy table and where the
+// files went. SIGINT or SIGTERM before the files are written leaves them
+// as they were and exits with status 130 or 143; once writing has begun it
+// is finished first.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +26,8 @@ import (
 	"time"
 
 	"github.com/taskrnn/taskrnn/analyze"
+	"github.com/taskrnn/taskrnn/train/pipeline"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 func main() {
@@ -61,9 +67,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
 
 	start := time.Now()
-	rep, dir, files, err := analyze.RunDir(*runDir, analyze.RunOptions{NTrials: *nTrials, Seed: *seed, SeedSet: seedSet, Out: *out})
+	ctx, sigs := pipeline.NotifySignals(context.Background(), func(s os.Signal) {
+		fmt.Fprintf(stderr, "analyze: second %v: exiting now; the output directory holds its last complete analysis\n", s)
+		os.Exit(pipeline.SignalExitCode(s))
+	})
+	defer sigs.Stop()
+	dir := *out
+	if dir == "" {
+		dir = *runDir
+	}
+	if _, _, err := rundir.LoadRun(*runDir); err != nil {
+		// Checked before -out is created, so that a wrong -run creates nothing.
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	d, err := rundir.Open(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	defer d.Close()
+	if !d.Locked() {
+		fmt.Fprintf(stderr, "analyze: warning: %s cannot be locked (no flock on this file system): do not start another writer on it\n", dir)
+	}
+	rep, files, err := analyze.RunDir(ctx, *runDir, d, analyze.RunOptions{NTrials: *nTrials, Seed: *seed, SeedSet: seedSet})
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		if sig := sigs.Received(); sig != nil {
+			fmt.Fprintf(stderr, "analyze: interrupted by %v: nothing written\n", sig)
+			return sigs.ExitCode()
+		}
 		return 1
 	}
 	if err := rep.WriteSummary(stdout); err != nil {
@@ -73,6 +106,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "wrote %d files to %s in %.1f s:\n", len(files), dir, time.Since(start).Seconds())
 	for _, f := range files {
 		fmt.Fprintf(stdout, "  %s\n", f)
+	}
+	if sig := sigs.Received(); sig != nil {
+		fmt.Fprintf(stderr, "analyze: interrupted by %v while writing: the analysis above is complete\n", sig)
+		return sigs.ExitCode()
 	}
 	return 0
 }

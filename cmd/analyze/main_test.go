@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/taskrnn/taskrnn/model"
 	"github.com/taskrnn/taskrnn/train"
+	"github.com/taskrnn/taskrnn/train/rundir"
 	"gorgonia.org/tensor"
 )
 
@@ -27,11 +29,7 @@ func fakeRun(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mc, err := cfg.Network()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := model.InitWeights(mc, cfg.Seed, tensor.Float32)
+	w := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32)
 	if err := w.SaveNPZ(filepath.Join(dir, "model.npz")); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +99,43 @@ func TestRunErrors(t *testing.T) {
 		code := run(c.args, &stdout, &stderr)
 		if code != c.code || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("%s: exit %d, stderr %q; want exit %d mentioning %q", c.name, code, stderr.String(), c.code, c.want)
+		}
+	}
+}
+
+// TestRunLockedOutput is the issue 8 repro of two cmd/analyze -out SAME at
+// once: while one holds the output directory, the other is refused naming
+// the holder, and writes nothing.
+func TestRunLockedOutput(t *testing.T) {
+	dir := fakeRun(t)
+	out := filepath.Join(t.TempDir(), "out")
+	d, err := rundir.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-run", dir, "-n_trials", "20", "-out", out}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "in use by another process (pid") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "metrics.json")); err == nil {
+		t.Error("metrics.json written")
+	}
+}
+
+// TestRunRefusesWhatDoesNotFit: an analysis whose estimate exceeds the
+// memory the process may use (here a Go memory limit of 40 MiB) is refused
+// before it starts, naming the fields, the estimate and the memory.
+func TestRunRefusesWhatDoesNotFit(t *testing.T) {
+	dir := fakeRun(t)
+	old := debug.SetMemoryLimit(40 << 20)
+	defer debug.SetMemoryLimit(old)
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-run", dir, "-n_trials", "100000"}, &stdout, &stderr)
+	for _, want := range []string{"this analysis would need about", "GOMEMLIMIT", "n_trials = 100000, n_neurons = 64"} {
+		if code != 1 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("exit %d, stderr %q lacks %q", code, stderr.String(), want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/taskrnn/taskrnn/data"
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // RunOptions are cmd/task's flags.
@@ -75,7 +76,7 @@ func Run(o RunOptions, stdout io.Writer) error {
 	case strings.HasSuffix(strings.ToLower(o.Output), ".npz"):
 		return s.WriteNPZ(o.Output)
 	default:
-		return data.WriteFileAtomic(o.Output, s.WriteJSON)
+		return fileio.WriteFile(o.Output, s.WriteJSON)
 	}
 }
 

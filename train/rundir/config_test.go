@@ -1,4 +1,4 @@
-package train
+package rundir
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func fptr(v float64) *float64 { return &v }
 func TestDefaultConfigIsTutorial(t *testing.T) {
 	want := Config{Task: TaskList{"PerceptualDecisionMaking-v0"}, Dt: 20, StimLen: fptr(1000), StimNoise: fptr(0.3), SeqLen: 60, NNeurons: 64,
 		NetworkNoise: 0.1, Tau: 100, ActivationFun: "relu", BatchSize: 16, NIteration: 1000,
-		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0}
+		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0, Graph: "fast"}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() = %+v, want %+v", got, want)
 	}
@@ -74,10 +74,22 @@ func TestDecodeConfig(t *testing.T) {
 		{"empty object keeps defaults", `{}`, func(*Config) {}, ""},
 		{"partial", `{"n_neurons": 8, "optimizer": "rmsprop"}`, func(c *Config) { c.NNeurons, c.Optimizer = 8, "RMSprop" }, ""},
 		{"version key of a run dir is ignored", `{"seed": 3, "version": "x"}`, func(c *Config) { c.Seed = 3 }, ""},
-		{"unknown key", `{"n_neuron": 8}`, nil, `unknown field "n_neuron"`},
-		{"wrong type", `{"n_neurons": "8"}`, nil, "n_neurons"},
+		// Issue 8: a run's config.json repeats the run, graph included.
+		{"graph key", `{"graph": "reference"}`, func(c *Config) { c.Graph = "reference" }, ""},
+		{"unknown key", `{"n_neuron": 8}`, nil, `unknown key "n_neuron" (did you mean "n_neurons"?`},
+		// Issue 8: keys were matched case-insensitively.
+		{"upper-case key", `{"N_NEURONS": 8}`, nil, `unknown key "N_NEURONS" (did you mean "n_neurons"? keys are exact`},
+		{"two spellings", `{"Seed": 5, "SEED": 7}`, nil, `unknown key "Seed" (did you mean "seed"?`},
+		{"duplicate key", `{"seed": 5, "seed": 7}`, nil, `key "seed" appears twice`},
+		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: activation_fun, batch_size, dt, graph,`},
+		{"null", `{"seed": null}`, nil, `key "seed" is null`},
+		{"wrong type", `{"n_neurons": "8"}`, nil, `key "n_neurons": got string, want an integer`},
+		{"fraction for an integer", `{"n_neurons": 8.5}`, nil, `key "n_neurons": got number 8.5, want an integer`},
 		{"trailing data", `{} {}`, nil, "trailing"},
-		{"not JSON", `dt=20`, nil, "decode"},
+		{"not an object", `[1]`, nil, "want a JSON object"},
+		{"not JSON", `dt=20`, nil, "not JSON"},
+		{"truncated", `{"dt": 20,`, nil, "not JSON"},
+		{"too long", `{"dt": 20` + strings.Repeat(" ", MaxConfigBytes) + `}`, nil, "longer than"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := DecodeConfig(strings.NewReader(c.js))
@@ -97,6 +109,37 @@ func TestDecodeConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzDecodeConfig(f *testing.F) {
+	for _, s := range []string{`{}`, `{"n_neurons": 8, "optimizer": "rmsprop", "graph": "reference"}`, `{"Seed":5,"SEED":7}`,
+		`{"dt": 20, "stim_len": 1000, "stim_noise": 0.3, "seq_len": 60, "n_neurons": 64, "network_noise": 0.1, "tau": 100, "activation_fun": "relu", "batch_size": 16, "n_iteration": 1000, "learning_rate": 0.01, "optimizer": "Adam", "loss": "CrossEntropy", "seed": 0, "graph": "fast", "version": "0.1.0"}`,
+		`{"seed": null}`, `{"n_neurons": 1e400}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		// A decoded configuration is canonical, validates or explains why,
+		// and survives a round trip through JSON unchanged.
+		if !reflect.DeepEqual(c, c.Canonical()) {
+			t.Fatalf("not canonical: %+v", c)
+		}
+		verr := c.Validate()
+		out, err := json.Marshal(c)
+		if err != nil {
+			if verr == nil {
+				t.Fatalf("valid config %+v does not marshal: %v", c, err)
+			}
+			return
+		}
+		again, err := DecodeConfig(bytes.NewReader(out))
+		if err != nil || !reflect.DeepEqual(again, c) {
+			t.Fatalf("round trip of %s: %+v, %v", out, again, err)
+		}
+	})
 }
 
 func TestValidate(t *testing.T) {
@@ -127,6 +170,7 @@ func TestValidate(t *testing.T) {
 		{"negative lr", func(c *Config) { c.LearningRate = -0.1 }, []string{"learning_rate"}},
 		{"unknown optimizer", func(c *Config) { c.Optimizer = "Adagrad" }, []string{`optimizer = "Adagrad"`, "Adam, RMSprop, SGD"}},
 		{"unknown loss", func(c *Config) { c.Loss = "MSE" }, []string{`loss = "MSE"`, "CrossEntropy, L1, L2"}},
+		{"unknown graph", func(c *Config) { c.Graph = "" }, []string{`graph = ""`, "fast, reference"}},
 		{"several at once", func(c *Config) { c.SeqLen, c.Loss = -1, "x" }, []string{"seq_len", "loss"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,6 +215,18 @@ func TestConfigFlags(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"n_neurons": 32, "learning_rate": 0.005, "seed": 4}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A run's config.json (issue 8: its graph key was ignored, so repeating
+	// a reference-graph run trained the fast graph).
+	runCfg := DefaultConfig()
+	runCfg.Graph, runCfg.Seed = "reference", 12
+	var rb bytes.Buffer
+	if err := ConfigJSON(runCfg)(&rb); err != nil {
+		t.Fatal(err)
+	}
+	runFile := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(runFile, rb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"n_neurons": 32, "lr": 1}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -187,7 +243,11 @@ func TestConfigFlags(t *testing.T) {
 		{"flag overrides file", []string{"-config", file, "-seed", "5"}, func(c *Config) { c.NNeurons, c.LearningRate, c.Seed = 32, 0.005, 5 }, ""},
 		{"flag set to default still overrides file", []string{"-n_neurons", "64", "-config", file}, func(c *Config) { c.LearningRate, c.Seed = 0.005, 4 }, ""},
 		{"missing file", []string{"-config", filepath.Join(dir, "nope.json")}, nil, "nope.json"},
-		{"unknown key in file", []string{"-config", bad}, nil, `unknown field "lr"`},
+		{"unknown key in file", []string{"-config", bad}, nil, `unknown key "lr"`},
+		{"graph flag", []string{"-graph", "reference"}, func(c *Config) { c.Graph = "reference" }, ""},
+		{"a run's config.json repeats the run", []string{"-config", runFile}, func(c *Config) { c.Graph, c.Seed = "reference", 12 }, ""},
+		{"flags override a run's config.json", []string{"-config", runFile, "-graph", "fast"}, func(c *Config) { c.Seed = 12 }, ""},
+		{"bad graph", []string{"-graph", "slow"}, nil, `graph = "slow": allowed: fast, reference`},
 		{"invalid value", []string{"-tau", "5"}, nil, "tau = 5"},
 		{"NaN rejected", []string{"-stim_noise", "NaN"}, nil, "stim_noise"},
 	} {

@@ -1,8 +1,7 @@
-package train
+package rundir
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,17 +46,13 @@ type Config struct {
 	Optimizer     string   `json:"optimizer"`      // "Adam", "RMSprop" or "SGD"
 	Loss          string   `json:"loss"`           // "CrossEntropy", "L1" or "L2"; "" picks CrossEntropy, or L2 for a Box action space
 	Seed          int64    `json:"seed"`           // the one seed that fixes the run
+	Graph         string   `json:"graph"`          // training graph: "fast" (fused ops) or "reference"; same model and numbers
 }
-
-// Allowed spellings (canonical forms), matched case-insensitively. Functions,
-// not variables, so that no caller can change them.
-func activationNames() []string { return []string{"relu", "sigmoid", "softplus"} }
-func lossNames() []string       { return []string{"CrossEntropy", "L1", "L2"} }
 
 // DefaultConfig returns the tutorial's configuration: dt 20 ms, stimulus
 // 1000 ms, stimulus noise 0.3, sequences of 60 steps, 64 ReLU units with
 // network noise 0.1 and tau 100 ms, batches of 16, 1000 iterations of Adam at
-// learning rate 0.01 on the cross-entropy loss, seed 0.
+// learning rate 0.01 on the cross-entropy loss, seed 0, on the fast graph.
 func DefaultConfig() Config {
 	stimLen, stimNoise := float64(tutorialStimLen), tutorialStimNoise
 	return Config{
@@ -76,14 +71,13 @@ func DefaultConfig() Config {
 		Optimizer:     "Adam",
 		Loss:          "CrossEntropy",
 		Seed:          0,
+		Graph:         "fast",
 	}
 }
 
 // Canonical returns c with activation_fun, optimizer and loss spelled in their
-// canonical forms ("relu", "Adam", "CrossEntropy", ...), the loss chosen for
-// the task's action space when it is empty, and the task defaults filled in
-// (see canonicalTask). Names that are not recognised are left as they are;
-// Validate reports them.
+// canonical forms ("relu", "Adam", "CrossEntropy", ...). Names that are not
+// recognised are left as they are; Validate reports them.
 func (c Config) Canonical() Config {
 	c = c.canonicalTask()
 	if c.Loss == "" {
@@ -91,14 +85,17 @@ func (c Config) Canonical() Config {
 			c.Loss, _ = resolveLoss("", d.ActSpace)
 		}
 	}
-	if s := canonical(c.ActivationFun, activationNames()); s != "" {
+	if s := Canonical(c.ActivationFun, ActivationNames()); s != "" {
 		c.ActivationFun = s
 	}
-	if s := canonical(c.Optimizer, optimizerNames()); s != "" {
+	if s := Canonical(c.Optimizer, OptimizerNames()); s != "" {
 		c.Optimizer = s
 	}
-	if s := canonical(c.Loss, lossNames()); s != "" {
+	if s := Canonical(c.Loss, LossNames()); s != "" {
 		c.Loss = s
+	}
+	if s := Canonical(c.Graph, GraphNames()); s != "" {
+		c.Graph = s
 	}
 	return c
 }
@@ -146,17 +143,20 @@ func (c Config) Validate() error {
 	if finite(c.Tau) && finite(c.Dt) && c.Dt > 0 && c.Tau > 0 && c.Tau < c.Dt {
 		bad("tau", c.Tau, fmt.Sprintf("must be >= dt = %v ms (alpha = dt/tau must not exceed 1)", c.Dt))
 	}
-	if canonical(c.ActivationFun, activationNames()) == "" {
-		bad("activation_fun", fmt.Sprintf("%q", c.ActivationFun), "allowed: "+strings.Join(activationNames(), ", "))
+	if Canonical(c.ActivationFun, ActivationNames()) == "" {
+		bad("activation_fun", fmt.Sprintf("%q", c.ActivationFun), "allowed: "+strings.Join(ActivationNames(), ", "))
 	}
 	positiveInt("batch_size", c.BatchSize)
 	positiveInt("n_iteration", c.NIteration)
 	positive("learning_rate", c.LearningRate, "")
-	if canonical(c.Optimizer, optimizerNames()) == "" {
-		bad("optimizer", fmt.Sprintf("%q", c.Optimizer), "allowed: "+strings.Join(optimizerNames(), ", "))
+	if Canonical(c.Optimizer, OptimizerNames()) == "" {
+		bad("optimizer", fmt.Sprintf("%q", c.Optimizer), "allowed: "+strings.Join(OptimizerNames(), ", "))
 	}
-	if canonical(c.Loss, lossNames()) == "" {
-		bad("loss", fmt.Sprintf("%q", c.Loss), "allowed: "+strings.Join(lossNames(), ", "))
+	if Canonical(c.Loss, LossNames()) == "" {
+		bad("loss", fmt.Sprintf("%q", c.Loss), "allowed: "+strings.Join(LossNames(), ", "))
+	}
+	if Canonical(c.Graph, GraphNames()) == "" {
+		bad("graph", fmt.Sprintf("%q", c.Graph), "allowed: "+strings.Join(GraphNames(), ", "))
 	}
 	if len(errs) == 0 {
 		// The task and the network check themselves too (e.g. limits that
@@ -193,39 +193,39 @@ func (c Config) ModelConfig(obsDim, actDim int) model.Config {
 	}
 }
 
-// Network returns the network configuration for the configured task. The
-// configuration must be valid.
-func (c Config) Network() (model.Config, error) {
+// Model returns the network configuration of the run: ModelConfig for the
+// sizes of the task of c. The configuration must be valid (a task that
+// cannot be built gives sizes 0, which model.Config.Validate refuses).
+func (c Config) Model() model.Config {
 	t, err := c.MakeTask(data.IntSeed(0))
 	if err != nil {
-		return model.Config{}, err
+		return c.ModelConfig(0, 0)
 	}
-	return c.ModelConfig(t.ObSpace().Dim, t.ActSpace().Dim), nil
+	return c.ModelConfig(t.ObSpace().Dim, t.ActSpace().Dim)
 }
 
-// DecodeConfig reads a JSON configuration from r. Keys that are absent keep
-// their DefaultConfig values; unknown keys, trailing data and values of the
-// wrong type are errors. The "version" and "graph" keys that run directories
-// carry are accepted and ignored, so that a run's config.json can be passed
-// back with -config to repeat the run. The result is in canonical spelling but is not
+// GraphKind returns the model.GraphKind named by c.Graph ("fast" or
+// "reference", any letter case); anything else is model.Fast (Validate
+// reports it).
+func (c Config) GraphKind() model.GraphKind {
+	if Canonical(c.Graph, GraphNames()) == "reference" {
+		return model.Reference
+	}
+	return model.Fast
+}
+
+// DecodeConfig reads a JSON configuration object from r, at most
+// MaxConfigBytes. Keys are exact: each must be one of ConfigKeys or
+// "version" (which run directories carry, so that a run's config.json can
+// be passed back with -config to repeat the run; it is ignored), and an
+// unknown key (in particular another letter case of a key) is an error
+// that suggests the nearest keys. A key given twice, a null value, a value
+// of the wrong type and trailing data are errors. Absent keys keep their
+// DefaultConfig values. The result is in canonical spelling but is not
 // validated.
 func DecodeConfig(r io.Reader) (Config, error) {
 	rc, err := decodeRunConfig(r)
 	return rc.Config, err
-}
-
-func decodeRunConfig(r io.Reader) (runConfig, error) {
-	fc := runConfig{Config: DefaultConfig()}
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fc); err != nil {
-		return runConfig{}, fmt.Errorf("decode JSON configuration (allowed keys: %s): %w", strings.Join(ConfigKeys(), ", "), err)
-	}
-	if dec.More() {
-		return runConfig{}, errors.New("decode JSON configuration: trailing data after the JSON object")
-	}
-	fc.Config = fc.Config.Canonical()
-	return fc, nil
 }
 
 // LoadConfigFile reads a JSON configuration file as DecodeConfig does.
@@ -265,13 +265,14 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.NNeurons, "n_neurons", c.NNeurons, "number of recurrent units")
 	fs.Float64Var(&c.NetworkNoise, "network_noise", c.NetworkNoise, "recurrent noise level")
 	fs.Float64Var(&c.Tau, "tau", c.Tau, "time constant `ms` (>= dt)")
-	fs.StringVar(&c.ActivationFun, "activation_fun", c.ActivationFun, "activation: "+strings.Join(activationNames(), ", "))
+	fs.StringVar(&c.ActivationFun, "activation_fun", c.ActivationFun, "activation: "+strings.Join(ActivationNames(), ", "))
 	fs.IntVar(&c.BatchSize, "batch_size", c.BatchSize, "sequences per iteration")
 	fs.IntVar(&c.NIteration, "n_iteration", c.NIteration, "training iterations")
 	fs.Float64Var(&c.LearningRate, "learning_rate", c.LearningRate, "learning rate")
-	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimiser: "+strings.Join(optimizerNames(), ", "))
-	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: "+strings.Join(lossNames(), ", ")+" (default CrossEntropy, or L2 for continuous actions)")
+	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimiser: "+strings.Join(OptimizerNames(), ", "))
+	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: "+strings.Join(LossNames(), ", ")+" (default CrossEntropy, or L2 for continuous actions)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "run seed (fixes data, weights and noise)")
+	fs.StringVar(&c.Graph, "graph", c.Graph, "training graph: fast (fused ops) or reference (the same model on Gorgonia's built-in ops, slower)")
 }
 
 // ConfigFlags registers the configuration flags (one per JSON key, with the
