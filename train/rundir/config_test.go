@@ -81,7 +81,7 @@ func TestDecodeConfig(t *testing.T) {
 		{"upper-case key", `{"N_NEURONS": 8}`, nil, `unknown key "N_NEURONS" (did you mean "n_neurons"? keys are exact`},
 		{"two spellings", `{"Seed": 5, "SEED": 7}`, nil, `unknown key "Seed" (did you mean "seed"?`},
 		{"duplicate key", `{"seed": 5, "seed": 7}`, nil, `key "seed" appears twice`},
-		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: activation_fun, batch_size, dt, graph,`},
+		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: activation_fun, batch_size, dt, env_input, graph,`},
 		{"null", `{"seed": null}`, nil, `key "seed" is null`},
 		{"wrong type", `{"n_neurons": "8"}`, nil, `key "n_neurons": got string, want an integer`},
 		{"fraction for an integer", `{"n_neurons": 8.5}`, nil, `key "n_neurons": got number 8.5, want an integer`},
