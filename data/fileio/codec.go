@@ -44,6 +44,14 @@ func decode(d Dtype, be bool, raw []byte) any {
 		return decodeN(raw, 4, func(b []byte) float32 { return math.Float32frombits(bo.Uint32(b)) })
 	case Float64:
 		return decodeN(raw, 8, func(b []byte) float64 { return math.Float64frombits(bo.Uint64(b)) })
+	case Complex64:
+		return decodeN(raw, 8, func(b []byte) complex64 {
+			return complex(math.Float32frombits(bo.Uint32(b)), math.Float32frombits(bo.Uint32(b[4:])))
+		})
+	case Complex128:
+		return decodeN(raw, 16, func(b []byte) complex128 {
+			return complex(math.Float64frombits(bo.Uint64(b)), math.Float64frombits(bo.Uint64(b[8:])))
+		})
 	}
 	return nil
 }
@@ -88,6 +96,16 @@ func writeData(w io.Writer, data any) error {
 		return encodeN(w, d, 4, func(b []byte, v float32) { binary.LittleEndian.PutUint32(b, math.Float32bits(v)) })
 	case []float64:
 		return encodeN(w, d, 8, func(b []byte, v float64) { binary.LittleEndian.PutUint64(b, math.Float64bits(v)) })
+	case []complex64:
+		return encodeN(w, d, 8, func(b []byte, v complex64) {
+			binary.LittleEndian.PutUint32(b, math.Float32bits(real(v)))
+			binary.LittleEndian.PutUint32(b[4:], math.Float32bits(imag(v)))
+		})
+	case []complex128:
+		return encodeN(w, d, 16, func(b []byte, v complex128) {
+			binary.LittleEndian.PutUint64(b, math.Float64bits(real(v)))
+			binary.LittleEndian.PutUint64(b[8:], math.Float64bits(imag(v)))
+		})
 	}
 	return nil
 }
@@ -136,5 +154,9 @@ func copyElem(dst any, i int, src any, j int) {
 		d[i] = src.([]float32)[j]
 	case []float64:
 		d[i] = src.([]float64)[j]
+	case []complex64:
+		d[i] = src.([]complex64)[j]
+	case []complex128:
+		d[i] = src.([]complex128)[j]
 	}
 }

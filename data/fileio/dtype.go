@@ -8,18 +8,23 @@ type Dtype uint8
 
 // The supported dtypes; the Go slice type of each is in the comment.
 const (
-	Bool    Dtype = iota + 1 // []bool, NumPy "|b1"
-	Int8                     // []int8, "|i1"
-	Uint8                    // []uint8, "|u1"
-	Int16                    // []int16, "<i2"
-	Uint16                   // []uint16, "<u2"
-	Int32                    // []int32, "<i4"
-	Uint32                   // []uint32, "<u4"
-	Int64                    // []int64, "<i8"
-	Uint64                   // []uint64, "<u8"
-	Float32                  // []float32, "<f4"
-	Float64                  // []float64, "<f8"
+	Bool       Dtype = iota + 1 // []bool, NumPy "|b1"
+	Int8                        // []int8, "|i1"
+	Uint8                       // []uint8, "|u1"
+	Int16                       // []int16, "<i2"
+	Uint16                      // []uint16, "<u2"
+	Int32                       // []int32, "<i4"
+	Uint32                      // []uint32, "<u4"
+	Int64                       // []int64, "<i8"
+	Uint64                      // []uint64, "<u8"
+	Float32                     // []float32, "<f4"
+	Float64                     // []float64, "<f8"
+	Complex64                   // []complex64, "<c8" (real and imaginary float32 parts)
+	Complex128                  // []complex128, "<c16" (real and imaginary float64 parts)
 )
+
+// lastDtype is the last valid Dtype.
+const lastDtype = Complex128
 
 // info returns the NumPy kind letter, item size and name of d.
 func (d Dtype) info() (kind byte, size int, name string) {
@@ -46,11 +51,15 @@ func (d Dtype) info() (kind byte, size int, name string) {
 		return 'f', 4, "float32"
 	case Float64:
 		return 'f', 8, "float64"
+	case Complex64:
+		return 'c', 8, "complex64"
+	case Complex128:
+		return 'c', 16, "complex128"
 	}
 	return 0, 0, ""
 }
 
-func (d Dtype) valid() bool { return d >= Bool && d <= Float64 }
+func (d Dtype) valid() bool { return d >= Bool && d <= lastDtype }
 
 // String returns NumPy's name of the dtype ("float32", "bool", ...).
 func (d Dtype) String() string {
@@ -80,14 +89,26 @@ func (d Dtype) Descr() string {
 	return fmt.Sprintf("%c%c%d", order, kind, size)
 }
 
+// descrHelp lists the supported dtypes for error messages.
+const descrHelp = "want one of bool, int8-64, uint8-64, float32, float64, complex64, complex128, e.g. '<f4'"
+
 // parseDescr returns the Dtype and byte order of a NumPy descr string such
-// as "<f4", ">i8" or "|b1".
+// as "<f4", ">i8", "|b1" or "<c16".
 func parseDescr(s string) (d Dtype, bigEndian bool, err error) {
-	if len(s) != 3 || s[2] < '1' || s[2] > '8' {
-		return 0, false, fmt.Errorf("dtype %q is not supported (want one of bool, int8-64, uint8-64, float32, float64, e.g. '<f4')", s)
+	size := 0
+	if len(s) >= 3 && len(s) <= 4 {
+		for _, c := range s[2:] {
+			if c < '0' || c > '9' {
+				size = 0
+				break
+			}
+			size = 10*size + int(c-'0')
+		}
 	}
-	size := int(s[2] - '0')
-	for k := Bool; k <= Float64; k++ {
+	if size == 0 {
+		return 0, false, fmt.Errorf("dtype %q is not supported (%s)", s, descrHelp)
+	}
+	for k := Bool; k <= lastDtype; k++ {
 		if kind, sz, _ := k.info(); kind != s[1] || sz != size {
 			continue
 		}
@@ -103,7 +124,7 @@ func parseDescr(s string) (d Dtype, bigEndian bool, err error) {
 		}
 		return 0, false, fmt.Errorf("dtype %q: byte order %q is not valid for %d-byte elements", s, s[0], size)
 	}
-	return 0, false, fmt.Errorf("dtype %q is not supported (want one of bool, int8-64, uint8-64, float32, float64, e.g. '<f4')", s)
+	return 0, false, fmt.Errorf("dtype %q is not supported (%s)", s, descrHelp)
 }
 
 // DtypeOf returns the Dtype of a slice of one of the supported element
@@ -132,6 +153,10 @@ func DtypeOf(data any) (Dtype, bool) {
 		return Float32, true
 	case []float64:
 		return Float64, true
+	case []complex64:
+		return Complex64, true
+	case []complex128:
+		return Complex128, true
 	}
 	return 0, false
 }
@@ -160,6 +185,10 @@ func sliceLen(data any) int {
 	case []float32:
 		return len(d)
 	case []float64:
+		return len(d)
+	case []complex64:
+		return len(d)
+	case []complex128:
 		return len(d)
 	}
 	return 0
@@ -190,6 +219,10 @@ func makeSlice(d Dtype, n int) any {
 		return make([]float32, n)
 	case Float64:
 		return make([]float64, n)
+	case Complex64:
+		return make([]complex64, n)
+	case Complex128:
+		return make([]complex128, n)
 	}
 	return nil
 }

@@ -37,6 +37,10 @@ func sample(d Dtype, n int) any {
 			v[i] = float32(i)/3 - 1.5
 		case []float64:
 			v[i] = math.Pi * float64(i-2)
+		case []complex64:
+			v[i] = complex(float32(i)/4, -float32(i)-0.5)
+		case []complex128:
+			v[i] = complex(math.E*float64(i), 1/float64(i+3))
 		}
 	}
 	return s
@@ -47,7 +51,7 @@ func shapes() [][]int {
 }
 
 func TestNPYRoundTripEveryDtypeAndShape(t *testing.T) {
-	for d := Bool; d <= Float64; d++ {
+	for d := Bool; d <= lastDtype; d++ {
 		for _, shape := range shapes() {
 			n, _ := elements(shape)
 			data := sample(d, n)
@@ -177,7 +181,9 @@ func TestReadNPYCorrupt(t *testing.T) {
 		{"extra data", npyBytes(1, ok, append(data, 0)), "8 bytes of data, but 9 bytes follow"},
 		{"object dtype", npyBytes(1, "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", data), "dtype \"|O\" is not supported"},
 		{"structured dtype", npyBytes(1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", data), "descr: want a quoted string"},
-		{"complex", npyBytes(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", data), "not supported"},
+		{"complex256", npyBytes(1, "{'descr': '<c32', 'fortran_order': False, 'shape': (1,), }", data), "not supported"},
+		{"float16", npyBytes(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", data), "not supported"},
+		{"long size", npyBytes(1, "{'descr': '<f00008', 'fortran_order': False, 'shape': (1,), }", data), "not supported"},
 		{"wrong order mark", npyBytes(1, "{'descr': '|f4', 'fortran_order': False, 'shape': (2,), }", data), "byte order"},
 		{"missing key", npyBytes(1, "{'descr': '<f4', 'shape': (2,), }", data), `key "fortran_order" is missing`},
 		{"extra key", npyBytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", data), `unexpected key "x"`},

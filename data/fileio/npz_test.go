@@ -37,7 +37,7 @@ func TestNPZRoundTrip(t *testing.T) {
 		shape []int
 	}
 	var want []arr
-	for d := Bool; d <= Float64; d++ {
+	for d := Bool; d <= lastDtype; d++ {
 		for i, shape := range shapes() {
 			n, _ := elements(shape)
 			a := arr{fmt.Sprintf("%v_%d", d, i), sample(d, n), shape}

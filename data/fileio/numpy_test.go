@@ -24,9 +24,24 @@ func python(t *testing.T) string {
 }
 
 // asFloats returns the elements of a supported slice as float64 (bool as
-// 0/1), for comparing with values that went through JSON.
+// 0/1, complex numbers as their real and imaginary parts in turn), for
+// comparing with values that went through JSON.
 func asFloats(data any) []float64 {
 	n := sliceLen(data)
+	switch d := data.(type) {
+	case []complex64:
+		out := make([]float64, 0, 2*n)
+		for _, v := range d {
+			out = append(out, float64(real(v)), float64(imag(v)))
+		}
+		return out
+	case []complex128:
+		out := make([]float64, 0, 2*n)
+		for _, v := range d {
+			out = append(out, real(v), imag(v))
+		}
+		return out
+	}
 	out := make([]float64, n)
 	for i := range n {
 		switch d := data.(type) {
@@ -75,7 +90,7 @@ func TestNumPyLoadsEveryShape(t *testing.T) {
 	wants := map[string]want{}
 	err := WriteFile(npz, func(w io.Writer) error {
 		z := NewNPZWriter(w)
-		for d := Bool; d <= Float64; d++ {
+		for d := Bool; d <= lastDtype; d++ {
 			for i, shape := range shapes() {
 				n, _ := elements(shape)
 				data := sample(d, n)
@@ -102,14 +117,19 @@ func TestNumPyLoadsEveryShape(t *testing.T) {
 	}
 	script := `
 import json, sys, glob, os, numpy as np
+def vals(a):
+    a = a.ravel()
+    if np.iscomplexobj(a):
+        a = a.view(a.real.dtype)  # real and imaginary parts in turn
+    return [float(v) for v in a]
 out = {}
 with np.load(sys.argv[1], allow_pickle=False) as z:
     for k in z.files:
         a = z[k]
-        out[k] = {"dtype": str(a.dtype), "shape": list(a.shape), "values": [float(v) for v in a.ravel()]}
+        out[k] = {"dtype": str(a.dtype), "shape": list(a.shape), "values": vals(a)}
 for p in glob.glob(os.path.join(os.path.dirname(sys.argv[1]), "*.npy")):
     a = np.load(p, allow_pickle=False)
-    out["npy:" + os.path.basename(p)[:-4]] = {"dtype": str(a.dtype), "shape": list(a.shape), "values": [float(v) for v in a.ravel()]}
+    out["npy:" + os.path.basename(p)[:-4]] = {"dtype": str(a.dtype), "shape": list(a.shape), "values": vals(a)}
 json.dump(out, sys.stdout)
 `
 	b, err := exec.Command(py, "-c", script, npz).Output()
@@ -136,8 +156,8 @@ json.dump(out, sys.stdout)
 			t.Errorf("%s: NumPy loaded %s %v %v, want %s %v %v", name, g.Dtype, g.Shape, g.Values, w.Dtype, w.Shape, w.Values)
 		}
 	}
-	if len(got) != len(wants)+npys || npys != int(Float64) {
-		t.Errorf("NumPy loaded %d arrays (%d .npy), want %d + %d", len(got), npys, len(wants), int(Float64))
+	if len(got) != len(wants)+npys || npys != int(lastDtype) {
+		t.Errorf("NumPy loaded %d arrays (%d .npy), want %d + %d", len(got), npys, len(wants), int(lastDtype))
 	}
 }
 
@@ -164,8 +184,8 @@ import sys, os, numpy as np
 from numpy.lib import format as fmt
 d = sys.argv[1]
 a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
-np.savez(os.path.join(d, "plain.npz"), a=a, f=np.asfortranarray(a), b=a.astype(">f8"), s=np.int64(-7), e=np.zeros((0, 3), np.int32), t=np.array([True, False]))
-np.savez_compressed(os.path.join(d, "compressed.npz"), a=a, f=np.asfortranarray(a), b=a.astype(">f8"), s=np.int64(-7), e=np.zeros((0, 3), np.int32), t=np.array([True, False]))
+np.savez(os.path.join(d, "plain.npz"), a=a, f=np.asfortranarray(a), b=a.astype(">f8"), s=np.int64(-7), e=np.zeros((0, 3), np.int32), t=np.array([True, False]), c=(a - 2j*a).astype(">c16"), c8=np.asfortranarray(a + 0.5j).astype(np.complex64))
+np.savez_compressed(os.path.join(d, "compressed.npz"), a=a, f=np.asfortranarray(a), b=a.astype(">f8"), s=np.int64(-7), e=np.zeros((0, 3), np.int32), t=np.array([True, False]), c=(a - 2j*a).astype(">c16"), c8=np.asfortranarray(a + 0.5j).astype(np.complex64))
 for v in [(2, 0), (3, 0)]:
     with open(os.path.join(d, "v%d.npy" % v[0]), "wb") as f:
         fmt.write_array(f, np.asfortranarray(a), version=v)
@@ -175,16 +195,21 @@ for v in [(2, 0), (3, 0)]:
 	}
 	a := make([]float32, 24)
 	b := make([]float64, 24)
+	c := make([]complex128, 24)
+	c8 := make([]complex64, 24)
 	for i := range a {
 		a[i], b[i] = float32(i), float64(i)
+		c[i], c8[i] = complex(float64(i), -2*float64(i)), complex(float32(i), 0.5)
 	}
 	want := map[string]Array{
-		"a": {Float32, []int{2, 3, 4}, a},
-		"f": {Float32, []int{2, 3, 4}, a},
-		"b": {Float64, []int{2, 3, 4}, b},
-		"s": {Int64, []int{}, []int64{-7}},
-		"e": {Int32, []int{0, 3}, []int32{}},
-		"t": {Bool, []int{2}, []bool{true, false}},
+		"a":  {Float32, []int{2, 3, 4}, a},
+		"f":  {Float32, []int{2, 3, 4}, a},
+		"b":  {Float64, []int{2, 3, 4}, b},
+		"s":  {Int64, []int{}, []int64{-7}},
+		"e":  {Int32, []int{0, 3}, []int32{}},
+		"t":  {Bool, []int{2}, []bool{true, false}},
+		"c":  {Complex128, []int{2, 3, 4}, c},
+		"c8": {Complex64, []int{2, 3, 4}, c8},
 	}
 	for _, file := range []string{"plain.npz", "compressed.npz"} {
 		z, err := OpenNPZ(filepath.Join(dir, file))
