@@ -78,6 +78,17 @@ type Evidence struct {
 	Positive int
 	// Value returns the trial's signed evidence: > 0 favours Positive.
 	Value func(v *Vars) float64
+	// Zero, if not empty, is a condition of zero evidence: forced trial
+	// variables as a JSON object (NeuroGym's new_trial(**kwargs); read
+	// with ParseVars) under which Value is 0 on every trial, e.g.
+	// {"coh": 0}. It may also fix a variable that changes the input
+	// without being evidence (a context cue) to one value, so that the
+	// condition is one the task presents. The fixed-point analysis
+	// searches under the input of this condition by default. Empty when no
+	// forced condition gives zero evidence (evidence that compares stimuli
+	// shown at different times, or variables the task does not let
+	// callers force).
+	Zero string
 }
 
 // Env is NeuroGym's TrialEnv (neurogym/core.py at commit ee0a140c): the

@@ -62,7 +62,9 @@ func newContextDecisionMaking(k *data.Kwargs, seed data.Seed) (data.Task, error)
 			Evidence: &data.Evidence{
 				Label:    "signed coherence of the cued modality (%)",
 				Positive: 2,
-				Value:    cuedCoherence,
+				// both modalities at zero coherence, in the first context
+				Zero:  `{"context": 0, "coh_0": 0, "coh_1": 0}`,
+				Value: cuedCoherence,
 			},
 		},
 	}

@@ -85,6 +85,8 @@ func newDelayComparison(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 			Link:       "https://www.jneurosci.org/content/30/28/9424",
 			Tags:       []string{"perceptual", "working memory", "two-alternative", "supervised"},
 			Conditions: []string{"vpair", "ground_truth"},
+			// No Zero: the evidence compares f1 and f2, shown in different
+			// periods; no one period's input holds zero evidence.
 			Evidence: &data.Evidence{
 				Label:    "signed |f1 - f2| (> 0 when choice 1 is correct)",
 				Positive: 1,

@@ -56,6 +56,8 @@ func newIntervalDiscrimination(k *data.Kwargs, seed data.Seed) (data.Task, error
 			Link:       "https://www.sciencedirect.com/science/article/pii/S0896627309004887",
 			Tags:       []string{"timing", "working memory", "delayed response", "two-alternative", "supervised"},
 			Conditions: []string{"ground_truth"},
+			// No Zero: the durations come from the timing, and the task
+			// takes no forced trial variables.
 			Evidence: &data.Evidence{
 				Label:    "duration1 - duration2 (ms)",
 				Positive: 1,

@@ -64,6 +64,7 @@ func newPerceptualDecisionMakingDelayResponse(k *data.Kwargs, seed data.Seed) (d
 			Evidence: &data.Evidence{
 				Label:    "signed coherence (%)",
 				Positive: 2,
+				Zero:     `{"coh": 0}`,
 				Value: func(v *data.Vars) float64 {
 					if v.Int("ground_truth") == 2 {
 						return v.Float("coh")

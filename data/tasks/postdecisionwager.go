@@ -85,6 +85,7 @@ func newPostDecisionWager(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 			Evidence: &data.Evidence{
 				Label:    "signed coherence (%)",
 				Positive: 2,
+				Zero:     `{"coh": 0}`,
 				Value: func(v *data.Vars) float64 {
 					if v.Int("ground_truth") == 1 {
 						return v.Float("coh")

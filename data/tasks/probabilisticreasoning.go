@@ -106,6 +106,8 @@ func newProbabilisticReasoning(k *data.Kwargs, seed data.Seed) (data.Task, error
 			Link:       "https://www.nature.com/articles/nature05852",
 			Tags:       []string{"perceptual", "two-alternative", "supervised"},
 			Conditions: []string{"ground_truth"},
+			// No Zero: the evidence accumulates over shapes shown in
+			// successive periods; no one period's input holds zero evidence.
 			Evidence: &data.Evidence{
 				Label:    "log10 odds of choice 2 (log_odd)",
 				Positive: 2,

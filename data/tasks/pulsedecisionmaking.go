@@ -78,6 +78,8 @@ func newPulseDecisionMaking(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 			Link:       "https://elifesciences.org/articles/11308",
 			Tags:       []string{"perceptual", "two-alternative", "supervised"},
 			Conditions: []string{"ground_truth"},
+			// No Zero: NeuroGym draws the observation from its own pulses,
+			// so forced pulse1 and pulse2 change the trial dict, not the input.
 			Evidence: &data.Evidence{
 				Label:    "pulses on input 2 minus pulses on input 1",
 				Positive: 2,

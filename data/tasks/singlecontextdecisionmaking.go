@@ -78,6 +78,7 @@ func newSingleContextDecisionMaking(k *data.Kwargs, seed data.Seed) (data.Task, 
 		spec.Info.Evidence = &data.Evidence{
 			Label:    "signed coherence of the relevant modality (%)",
 			Positive: 2,
+			Zero:     `{"coh_0": 0, "coh_1": 0}`,
 			Value: func(v *data.Vars) float64 {
 				c := v.Float("coh_0")
 				if v.Float("context") == 1 {
