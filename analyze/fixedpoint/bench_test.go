@@ -1,8 +1,11 @@
 package fixedpoint
 
 import (
+	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // BenchmarkFind is the search on the default trained network (64 ReLU
@@ -27,8 +30,7 @@ func BenchmarkFind(b *testing.B) {
 }
 
 // BenchmarkAnalysis is the whole analysis of BenchmarkFind's problem: the
-// search, the summary, fixed_points.npz and the eigenvalue figure of the
-// first point.
+// search, the summary, fixed_points.npz and the eigenvalue figure.
 func BenchmarkAnalysis(b *testing.B) {
 	dyn := tutorialDynamics(b)
 	tr := fpfTrajectories(b)
@@ -41,11 +43,12 @@ func BenchmarkAnalysis(b *testing.B) {
 			b.Fatal(err)
 		}
 		_ = fp.Summary()
-		if err := fp.WriteNPZ(filepath.Join(dir, "fixed_points.npz")); err != nil {
+		if err := fileio.WriteFile(filepath.Join(dir, "fixed_points.npz"), func(w io.Writer) error { return fp.WriteNPZ(w, nil) }); err != nil {
 			b.Fatal(err)
 		}
-		if len(fp.Points) > 0 {
-			if err := PlotEigenvalues(filepath.Join(dir, "eigenvalues.png"), &fp.Points[0]); err != nil {
+		if i, why := fp.Showcase(); i >= 0 {
+			err := fileio.WriteFile(filepath.Join(dir, "eigenvalues.png"), func(w io.Writer) error { return WriteEigenvalues(w, &fp.Points[i], why) })
+			if err != nil {
 				b.Fatal(err)
 			}
 		}

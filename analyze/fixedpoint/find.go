@@ -1,6 +1,7 @@
 package fixedpoint
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -76,10 +77,16 @@ type FixedPoints struct {
 }
 
 // Find samples opt.NInits initial states from the trajectories tr
-// (SampleStates with opt.NoiseScale and opt.RandomSeed) and runs FindFrom
+// (SampleStates with opt.NoiseScale and opt.Seed) and runs FindFrom
 // from them. Its errors are SampleStates' and FindFrom's, and an error if
 // tr's hidden size is not the network's.
 func Find(dyn *model.Dynamics, inputs []float64, tr Trajectories, opt Options) (*FixedPoints, error) {
+	return FindContext(context.Background(), dyn, inputs, tr, opt)
+}
+
+// FindContext is Find that stops early, with an error wrapping ctx.Err(),
+// if ctx is cancelled (checked before each optimisation).
+func FindContext(ctx context.Context, dyn *model.Dynamics, inputs []float64, tr Trajectories, opt Options) (*FixedPoints, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -89,11 +96,11 @@ func Find(dyn *model.Dynamics, inputs []float64, tr Trajectories, opt Options) (
 	if tr.NStates != dyn.NHidden() {
 		return nil, fmt.Errorf("fixed points: trajectories have %d hidden units, the network %d", tr.NStates, dyn.NHidden())
 	}
-	x0, err := SampleStates(tr, opt.NInits, opt.NoiseScale, opt.RandomSeed)
+	x0, err := SampleStates(tr, opt.NInits, opt.NoiseScale, opt.Seed)
 	if err != nil {
 		return nil, err
 	}
-	return FindFrom(dyn, inputs, x0, opt)
+	return FindFromContext(ctx, dyn, inputs, x0, opt)
 }
 
 // FindFrom searches for the fixed points of h ↦ F(h, x*) for the constant
@@ -117,8 +124,14 @@ func Find(dyn *model.Dynamics, inputs []float64, tr Trajectories, opt Options) (
 // The result does not depend on opt.Workers. It returns an error if opt is
 // invalid, inputs does not have the network's input size, or xInit has the
 // wrong number of columns, no rows or a non-finite value; opt.NInits,
-// opt.NoiseScale and opt.RandomSeed are not used (xInit gives the states).
+// opt.NoiseScale and opt.Seed are not used (xInit gives the states).
 func FindFrom(dyn *model.Dynamics, inputs []float64, xInit mat.Matrix, opt Options) (*FixedPoints, error) {
+	return FindFromContext(context.Background(), dyn, inputs, xInit, opt)
+}
+
+// FindFromContext is FindFrom that stops early, with an error wrapping
+// ctx.Err(), if ctx is cancelled (checked before each optimisation).
+func FindFromContext(ctx context.Context, dyn *model.Dynamics, inputs []float64, xInit mat.Matrix, opt Options) (*FixedPoints, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -149,22 +162,28 @@ func FindFrom(dyn *model.Dynamics, inputs []float64, xInit mat.Matrix, opt Optio
 		fp.All[i].XInit = row
 	}
 
-	parallel(n, opt.Workers, func() func(int) {
+	parallel(ctx, n, opt.Workers, func() func(int) {
 		o := newObjective(dyn, fp.Inputs)
 		return func(i int) {
 			a := &fp.All[i]
 			a.Xstar, a.Qstar, a.NIters = o.minimize(a.XInit, opt)
 		}
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("fixed points: search interrupted: %w", err)
+	}
 
 	keep := fp.unique()
 	keep = fp.excludeDistanceOutliers(keep)
 	fp.Points = make([]Point, len(keep))
-	parallel(len(keep), opt.Workers, func() func(int) {
+	parallel(ctx, len(keep), opt.Workers, func() func(int) {
 		return func(k int) {
 			fp.Points[k] = linearize(dyn, fp.Inputs, keep[k], &fp.All[keep[k]], opt)
 		}
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("fixed points: search interrupted: %w", err)
+	}
 	return fp, nil
 }
 
@@ -247,8 +266,9 @@ func dist2(a, b []float64) float64 {
 // parallel calls the function made by newWorker for every index in [0, n),
 // with up to workers goroutines (0: GOMAXPROCS), each with its own function
 // (and so its own buffers). Each index is handled exactly once; results
-// written by index do not depend on the number of workers.
-func parallel(n, workers int, newWorker func() func(int)) {
+// written by index do not depend on the number of workers. Once ctx is
+// cancelled no further index is started.
+func parallel(ctx context.Context, n, workers int, newWorker func() func(int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -256,7 +276,7 @@ func parallel(n, workers int, newWorker func() func(int)) {
 	if workers <= 1 {
 		if n > 0 {
 			f := newWorker()
-			for i := 0; i < n; i++ {
+			for i := 0; i < n && ctx.Err() == nil; i++ {
 				f(i)
 			}
 		}
@@ -274,7 +294,7 @@ func parallel(n, workers int, newWorker func() func(int)) {
 			}
 		}()
 	}
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && ctx.Err() == nil; i++ {
 		next <- i
 	}
 	close(next)

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gorgonia.org/tensor"
 
+	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -302,11 +303,11 @@ func TestBadInput(t *testing.T) {
 		{"valid mask length", func() error {
 			bad := tr
 			bad.Valid = make([]bool, 3)
-			_, err := SampleStates(bad, 4, 0.5, 0)
+			_, err := SampleStates(bad, 4, 0.5, data.IntSeed(0))
 			return err
 		}, "valid mask has 3 entries"},
-		{"sample n", func() error { _, err := SampleStates(tr, 0, 0.5, 0); return err }, "n_inits = 0"},
-		{"sample noise", func() error { _, err := SampleStates(tr, 4, math.Inf(1), 0); return err }, "noise_scale = +Inf"},
+		{"sample n", func() error { _, err := SampleStates(tr, 0, 0.5, data.IntSeed(0)); return err }, "n_inits = 0"},
+		{"sample noise", func() error { _, err := SampleStates(tr, 4, math.Inf(1), data.IntSeed(0)); return err }, "noise_scale = +Inf"},
 	} {
 		if err := c.run(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)

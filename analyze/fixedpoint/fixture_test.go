@@ -1,13 +1,12 @@
 package fixedpoint
 
 import (
-	"bytes"
-	"os"
+	"reflect"
 	"testing"
 
-	"codeberg.org/sbinet/npyio/npz"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/taskrnn/taskrnn/data/fileio"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -40,41 +39,37 @@ func tutorialDynamics(tb testing.TB) *model.Dynamics {
 	return d
 }
 
-// npzFile reads arrays of an .npz fixture by name.
+// npzFile reads arrays of an .npz fixture by name (data/fileio's reader).
 type npzFile struct {
 	tb testing.TB
-	r  *npz.Reader
+	z  *fileio.NPZFile
 }
 
 func openNPZ(tb testing.TB, path string) *npzFile {
 	tb.Helper()
-	raw, err := os.ReadFile(path) // in memory: npyio reads element by element
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r, err := npz.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	z, err := fileio.OpenNPZ(path)
 	if err != nil {
 		tb.Fatalf("%s: %v", path, err)
 	}
-	return &npzFile{tb, r}
+	tb.Cleanup(func() { z.Close() })
+	return &npzFile{tb, z}
 }
 
 // read reads array name into ptr (a pointer to a slice of the array's type)
 // and returns its shape.
 func (f *npzFile) read(name string, ptr any) []int {
 	f.tb.Helper()
-	key := name + ".npy"
-	h := f.r.Header(key)
-	if h == nil {
-		key = name
-		if h = f.r.Header(key); h == nil {
-			f.tb.Fatalf("array %q missing (have %q)", name, f.r.Keys())
-		}
-	}
-	if err := f.r.Read(key, ptr); err != nil {
+	a, err := f.z.Read(name)
+	if err != nil {
 		f.tb.Fatalf("array %q: %v", name, err)
 	}
-	return h.Descr.Shape
+	dst := reflect.ValueOf(ptr).Elem()
+	if v := reflect.ValueOf(a.Data); v.Type() != dst.Type() {
+		f.tb.Fatalf("array %q holds %s, read into %s", name, a.Dtype, dst.Type())
+	} else {
+		dst.Set(v)
+	}
+	return a.Shape
 }
 
 func (f *npzFile) f64(name string) []float64 {

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -23,7 +24,7 @@ func TestSampleStatesMatchesFPF(t *testing.T) {
 	f.read("sample_n", &n)
 	f.read("sample_seed", &seed)
 	syn := Trajectories{NBatch: s[0], NTime: s[1], NStates: s[2], States: traj, Valid: valid}
-	got, err := SampleStates(syn, int(n[0]), f.f64("sample_noise_scale")[0], uint32(seed[0]))
+	got, err := SampleStates(syn, int(n[0]), f.f64("sample_noise_scale")[0], data.IntSeed(uint32(seed[0])))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestSampleStatesMatchesFPF(t *testing.T) {
 
 	var rseed []int64
 	f.read("random_seed", &rseed)
-	got, err = SampleStates(fpfTrajectories(t), f.matrix("x_init").RawMatrix().Rows, f.f64("noise_scale")[0], uint32(rseed[0]))
+	got, err = SampleStates(fpfTrajectories(t), f.matrix("x_init").RawMatrix().Rows, f.f64("noise_scale")[0], data.IntSeed(uint32(rseed[0])))
 	if err != nil {
 		t.Fatal(err)
 	}

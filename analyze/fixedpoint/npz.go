@@ -1,23 +1,18 @@
 package fixedpoint
 
 import (
-	"archive/zip"
-	"bufio"
-	"bytes"
-	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
-// WriteNPZ writes the points to path as a NumPy .npz archive (uncompressed,
-// like numpy.savez), written to a temporary file and renamed. With n points,
-// H hidden units and I inputs, numpy.load(path) gives, under
-// fixed-point-finder's FixedPoints field names where it has them:
+// WriteNPZ writes the points as a NumPy .npz archive to w (uncompressed,
+// like numpy.savez, with data/fileio's NPZWriter; write it to a file with
+// fileio.WriteFile). With n points, H hidden units and I inputs,
+// numpy.load gives, under fixed-point-finder's FixedPoints field names
+// where it has them:
 //
 //	xstar           float64    (n, H)     the points
 //	x_init          float64    (n, H)     the initial state each was found from
@@ -34,9 +29,23 @@ import (
 //	is_slow         bool       (n)        a slow point (tol_q < qstar <= tol_q_slow)
 //	all_qstar       float64    (n_inits)  q where each optimisation ended
 //	tol_q, tol_q_slow, tol_unique  float64 ()  the tolerances used
+//	input_json      uint8      (len,)     in as JSON (bytes(a).decode()): the
+//	                                      input's values, channel names and source
 //
-// It returns an error if writing fails.
-func (fp *FixedPoints) WriteNPZ(path string) error {
+// in describes x* (its Values must be fp.Inputs); nil writes {"values": x*}
+// as input_json. It returns an error if in does not match fp.Inputs or
+// writing fails.
+func (fp *FixedPoints) WriteNPZ(w io.Writer, in *Input) error {
+	if in == nil {
+		in = &Input{Values: fp.Inputs}
+	}
+	if !same(in.Values, fp.Inputs) || len(in.Values) != len(fp.Inputs) {
+		return fmt.Errorf("fixed points: input_json values %v are not the search's inputs %v", in.Values, fp.Inputs)
+	}
+	inJSON, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("fixed points: input_json: %w", err)
+	}
 	n, H := len(fp.Points), 0
 	if len(fp.All) > 0 {
 		H = len(fp.All[0].XInit)
@@ -50,14 +59,14 @@ func (fp *FixedPoints) WriteNPZ(path string) error {
 		return out
 	}
 	var (
-		qstar               = make([]float64, n)
-		nIters, nUnstable   = make([]int64, n), make([]int64, n)
-		isStable, isSlow    = make([]bool, n), make([]bool, n)
-		eigval              = make([]complex128, 0, n*H)
-		eigvec              = make([]complex128, 0, n*H*H)
-		allQ                = make([]float64, len(fp.All))
-		jac, dfdu           []float64
-		xstar, xinit, fx, u []float64
+		qstar             = make([]float64, n)
+		nIters, nUnstable = make([]int64, n), make([]int64, n)
+		isStable, isSlow  = make([]bool, n), make([]bool, n)
+		eigval            = make([]complex128, 0, n*H)
+		eigvec            = make([]complex128, 0, n*H*H)
+		allQ              = make([]float64, len(fp.All))
+		jac               = make([]float64, 0, n*H*H)
+		dfdu              = make([]float64, 0, n*H*I)
 	)
 	for i := range fp.Points {
 		p := &fp.Points[i]
@@ -68,18 +77,18 @@ func (fp *FixedPoints) WriteNPZ(path string) error {
 		jac = append(jac, p.J.RawMatrix().Data...)
 		dfdu = append(dfdu, p.DFdu.RawMatrix().Data...)
 	}
-	xstar = rows(func(p *Point) []float64 { return p.Xstar }, H)
-	xinit = rows(func(p *Point) []float64 { return p.XInit }, H)
-	fx = rows(func(p *Point) []float64 { return p.FXstar }, H)
-	u = rows(func(*Point) []float64 { return fp.Inputs }, I)
 	for i, a := range fp.All {
 		allQ[i] = a.Qstar
 	}
-	arrays := []npyArray{
-		{"xstar", xstar, []int{n, H}},
-		{"x_init", xinit, []int{n, H}},
-		{"inputs", u, []int{n, I}},
-		{"F_xstar", fx, []int{n, H}},
+	arrays := []struct {
+		name  string
+		data  any
+		shape []int
+	}{
+		{"xstar", rows(func(p *Point) []float64 { return p.Xstar }, H), []int{n, H}},
+		{"x_init", rows(func(p *Point) []float64 { return p.XInit }, H), []int{n, H}},
+		{"inputs", rows(func(*Point) []float64 { return fp.Inputs }, I), []int{n, I}},
+		{"F_xstar", rows(func(p *Point) []float64 { return p.FXstar }, H), []int{n, H}},
 		{"qstar", qstar, []int{n}},
 		{"n_iters", nIters, []int{n}},
 		{"J_xstar", jac, []int{n, H, H}},
@@ -93,147 +102,16 @@ func (fp *FixedPoints) WriteNPZ(path string) error {
 		{"tol_q", []float64{fp.Options.TolQ}, nil},
 		{"tol_q_slow", []float64{fp.Options.TolQSlow}, nil},
 		{"tol_unique", []float64{fp.Options.TolUnique}, nil},
+		{"input_json", inJSON, []int{len(inJSON)}},
 	}
-	if err := writeNPZ(path, arrays); err != nil {
-		return fmt.Errorf("fixed points: write %q: %w", path, err)
+	z := fileio.NewNPZWriter(w)
+	for _, a := range arrays {
+		if err := z.Add(a.name, a.data, a.shape...); err != nil {
+			return fmt.Errorf("fixed points: %w", err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		return fmt.Errorf("fixed points: %w", err)
 	}
 	return nil
-}
-
-// npyArray is one array of an .npz archive: data (a slice of float64,
-// complex128, int64 or bool) of the given shape (nil for a scalar).
-type npyArray struct {
-	name  string
-	data  any
-	shape []int
-}
-
-// writeNPZ writes the arrays to path as an uncompressed .npz, atomically.
-// It is the one place this package writes NumPy files (a minimal copy of
-// analyze's writer, with complex128 added), to be pointed at the project's
-// shared .npy code when there is one.
-func writeNPZ(path string, arrays []npyArray) error {
-	var buf bytes.Buffer
-	bw := bufio.NewWriterSize(&buf, 1<<16)
-	zw := zip.NewWriter(bw)
-	for _, a := range arrays {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: a.name + ".npy", Method: zip.Store})
-		if err != nil {
-			return err
-		}
-		if err := writeNpy(w, a.data, a.shape); err != nil {
-			return fmt.Errorf("array %s: %w", a.name, err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, buf.Bytes())
-}
-
-// writeNpy writes data as a C-order, little-endian .npy version 1.0 array.
-func writeNpy(w io.Writer, data any, shape []int) error {
-	var descr string
-	switch data.(type) {
-	case []float64:
-		descr = "<f8"
-	case []complex128:
-		descr = "<c16"
-	case []int64:
-		descr = "<i8"
-	case []bool:
-		descr = "|b1"
-	default:
-		return fmt.Errorf("npy: unsupported type %T", data)
-	}
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = strconv.Itoa(d)
-	}
-	shp := "(" + strings.Join(dims, ", ") + ")"
-	if len(shape) == 1 {
-		shp = "(" + dims[0] + ",)"
-	}
-	hdr := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shp)
-	// pad so that magic (6) + version (2) + length (2) + header ends in a
-	// newline on a 64-byte boundary, as numpy writes it
-	total := 10 + len(hdr) + 1
-	hdr += strings.Repeat(" ", (64-total%64)%64) + "\n"
-	head := make([]byte, 0, 10+len(hdr))
-	head = append(head, "\x93NUMPY\x01\x00"...)
-	head = binary.LittleEndian.AppendUint16(head, uint16(len(hdr)))
-	head = append(head, hdr...)
-	if _, err := w.Write(head); err != nil {
-		return err
-	}
-	_, err := w.Write(npyBytes(data))
-	return err
-}
-
-// npyBytes returns data's values little-endian (binary.Write takes its slow
-// reflective path for complex slices).
-func npyBytes(data any) []byte {
-	le := binary.LittleEndian
-	switch d := data.(type) {
-	case []float64:
-		b := make([]byte, 0, 8*len(d))
-		for _, v := range d {
-			b = le.AppendUint64(b, math.Float64bits(v))
-		}
-		return b
-	case []complex128:
-		b := make([]byte, 0, 16*len(d))
-		for _, v := range d {
-			b = le.AppendUint64(b, math.Float64bits(real(v)))
-			b = le.AppendUint64(b, math.Float64bits(imag(v)))
-		}
-		return b
-	case []int64:
-		b := make([]byte, 0, 8*len(d))
-		for _, v := range d {
-			b = le.AppendUint64(b, uint64(v))
-		}
-		return b
-	case []bool:
-		b := make([]byte, len(d))
-		for i, v := range d {
-			if v {
-				b[i] = 1
-			}
-		}
-		return b
-	}
-	panic(fmt.Sprintf("npy: unsupported type %T", data)) // writeNpy checked the type
-}
-
-// writeFileAtomic writes b to a temporary file in path's directory, syncs it
-// and renames it to path.
-func writeFileAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

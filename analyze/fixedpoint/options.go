@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
 // Options are the finder's settings. The names in parentheses are
@@ -41,10 +43,13 @@ type Options struct {
 	// Default 10 (fixed-point-finder's default).
 	OutlierDistanceScale float64 `json:"outlier_distance_scale"`
 
-	// RandomSeed (random_seed) seeds the sampling of initial states: it is
-	// numpy.random.RandomState(random_seed) in fixed-point-finder's
-	// sample_states, and Find draws the same values. Default 0.
-	RandomSeed uint32 `json:"random_seed"`
+	// Seed seeds the sampling of initial states. fixed-point-finder's
+	// random_seed r is data.IntSeed(r) (its sample_states draws from
+	// numpy.random.RandomState(r), and Find draws the same values); a run's
+	// analysis uses its keyed stream data.StreamSeed(seed,
+	// data.FixedPoints, 0). The zero value is IntSeed(0),
+	// fixed-point-finder's default.
+	Seed data.Seed `json:"-"`
 	// Workers is the number of goroutines that run optimisations and
 	// decompositions; 0 means GOMAXPROCS. Results do not depend on it.
 	Workers int `json:"-"`

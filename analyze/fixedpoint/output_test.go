@@ -1,15 +1,22 @@
 package fixedpoint
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"image/png"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
 // searchTrained runs the finder on the default network from the fixture's
@@ -27,15 +34,22 @@ func searchTrained(t *testing.T) *FixedPoints {
 	return fp
 }
 
-// TestWriteNPZRoundTrip: fixed_points.npz reads back (with npyio) with
-// fixed-point-finder's names, the documented shapes and dtypes, and the
-// values of the result.
+// writeNPZ writes fp's archive to path with fileio.WriteFile.
+func writeNPZ(t *testing.T, fp *FixedPoints, in *Input, path string) {
+	t.Helper()
+	if err := fileio.WriteFile(path, func(w io.Writer) error { return fp.WriteNPZ(w, in) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWriteNPZRoundTrip: fixed_points.npz reads back (with data/fileio)
+// with fixed-point-finder's names, the documented shapes and dtypes, and
+// the values of the result.
 func TestWriteNPZRoundTrip(t *testing.T) {
 	fp := searchTrained(t)
 	path := filepath.Join(t.TempDir(), "fixed_points.npz")
-	if err := fp.WriteNPZ(path); err != nil {
-		t.Fatal(err)
-	}
+	in := &Input{Values: fp.Inputs, Channels: []string{"fixation", "stimulus[0]", "stimulus[1]"}, Source: "vector"}
+	writeNPZ(t, fp, in, path)
 	n, H, I := len(fp.Points), 64, 3
 	f := openNPZ(t, path)
 	shape := func(name string, ptr any, want ...int) {
@@ -73,6 +87,12 @@ func TestWriteNPZRoundTrip(t *testing.T) {
 	if tol[0] != fp.Options.TolQSlow {
 		t.Errorf("tol_q_slow %v, want %v", tol[0], fp.Options.TolQSlow)
 	}
+	var js []uint8
+	f.read("input_json", &js)
+	var back Input
+	if err := json.Unmarshal(js, &back); err != nil || !reflect.DeepEqual(&back, in) {
+		t.Errorf("input_json %s (%v), want %+v", js, err, in)
+	}
 	sawSlow := false
 	for k, p := range fp.Points {
 		sawSlow = sawSlow || p.Kind == Slow
@@ -100,29 +120,34 @@ func TestWriteNPZRoundTrip(t *testing.T) {
 	// no point at all: arrays of length 0 with the right trailing shapes
 	empty := &FixedPoints{Inputs: fp.Inputs, Options: fp.Options, All: fp.All[:1]}
 	path = filepath.Join(t.TempDir(), "none.npz")
-	if err := empty.WriteNPZ(path); err != nil {
-		t.Fatal(err)
-	}
+	writeNPZ(t, empty, nil, path)
 	f = openNPZ(t, path)
 	var e []complex128
 	shape("eigvec_J_xstar", &e, 0, H, H)
-}
-
-// TestWriteNPZError: an unwritable path is an error naming it, and leaves
-// no file behind.
-func TestWriteNPZError(t *testing.T) {
-	fp := &FixedPoints{Inputs: []float64{1}}
-	path := filepath.Join(t.TempDir(), "missing", "fixed_points.npz")
-	if err := fp.WriteNPZ(path); err == nil {
-		t.Fatal("no error for a path in a missing directory")
-	}
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("a file exists at %s after a failed write", path)
+	f.read("input_json", &js)
+	if string(js) != `{"values":[1,0.5,0.5],"channels":null,"source":"","sigma_zero":false}` {
+		t.Errorf("input_json without a description: %s", js)
 	}
 }
 
-// TestPlotEigenvalues writes a square PNG for a stable and an unstable point.
-func TestPlotEigenvalues(t *testing.T) {
+// TestWriteNPZErrors: an input description that is not the search's input
+// is refused, and a failing writer's error is returned.
+func TestWriteNPZErrors(t *testing.T) {
+	fp := &FixedPoints{Inputs: []float64{1, 0.5, 0.5}}
+	if err := fp.WriteNPZ(io.Discard, &Input{Values: []float64{1, 0.5}}); err == nil || !strings.Contains(err.Error(), "not the search's inputs") {
+		t.Errorf("mismatched input: error %v", err)
+	}
+	if err := fp.WriteNPZ(failWriter{}, nil); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("failing writer: error %v", err)
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestWriteEigenvalues writes a square PNG for a stable and an unstable point.
+func TestWriteEigenvalues(t *testing.T) {
 	fp := searchTrained(t)
 	var stable, unstable *Point
 	for k := range fp.Points {
@@ -136,16 +161,11 @@ func TestPlotEigenvalues(t *testing.T) {
 		t.Fatal("the search found no stable or no unstable point")
 	}
 	for _, p := range []*Point{stable, unstable} {
-		path := filepath.Join(t.TempDir(), "eig.png")
-		if err := PlotEigenvalues(path, p); err != nil {
+		var buf bytes.Buffer
+		if err := WriteEigenvalues(&buf, p, "the point"); err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(f)
-		f.Close()
+		img, err := png.Decode(&buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +173,7 @@ func TestPlotEigenvalues(t *testing.T) {
 			t.Errorf("figure is %d x %d pixels, want 900 x 900 (6 in at 150 dpi)", b.Dx(), b.Dy())
 		}
 	}
-	if err := PlotEigenvalues(filepath.Join(t.TempDir(), "x.png"), &Point{}); err == nil {
+	if err := WriteEigenvalues(io.Discard, &Point{}, ""); err == nil {
 		t.Error("no error for a point without eigenvalues")
 	}
 }
@@ -249,5 +269,30 @@ func TestSummary(t *testing.T) {
 	fp.Points[0].IsStable = false
 	if s := fp.Summary(); s.MaxAbsEigvalStable != nil {
 		t.Errorf("max_abs_eigval_stable %v without a stable point, want null", *s.MaxAbsEigvalStable)
+	}
+}
+
+// TestShowcase: the eigenvalue figure's point is the slowest stable fixed
+// point, else the saddle with the fewest unstable modes, else the slowest
+// slow point.
+func TestShowcase(t *testing.T) {
+	pt := func(kind Kind, stable bool, top float64, nUnstable int, q float64) Point {
+		return Point{Kind: kind, IsStable: stable, Eigval: []complex128{complex(top, 0)}, NUnstable: nUnstable, Qstar: q}
+	}
+	for _, c := range []struct {
+		points []Point
+		want   int
+		why    string
+	}{
+		{nil, -1, ""},
+		{[]Point{pt(Slow, true, 0.999, 0, 1e-8), pt(Fixed, true, 0.9, 0, 0), pt(Fixed, true, 0.98, 0, 0)}, 2, "the slowest stable fixed point"},
+		{[]Point{pt(Fixed, false, 1.5, 3, 0), pt(Fixed, true, 0.5, 0, 0)}, 1, "the stable fixed point"},
+		{[]Point{pt(Fixed, false, 1.5, 3, 0), pt(Slow, true, 0.5, 0, 1e-9), pt(Fixed, false, 1.2, 1, 0)}, 2, "the unstable fixed point with the fewest unstable modes"},
+		{[]Point{pt(Slow, true, 0.5, 0, 1e-8), pt(Slow, false, 1.1, 1, 1e-9)}, 1, "the slow point with the smallest q"},
+	} {
+		fp := &FixedPoints{Points: c.points}
+		if i, why := fp.Showcase(); i != c.want || why != c.why {
+			t.Errorf("%d points: Showcase = %d %q, want %d %q", len(c.points), i, why, c.want, c.why)
+		}
 	}
 }

@@ -1,9 +1,9 @@
 package fixedpoint
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"math/cmplx"
 
@@ -33,21 +33,25 @@ var (
 	unstableColor = color.RGBA{R: 203, G: 24, B: 29, A: 255}  // red
 )
 
-// PlotEigenvalues writes the eigenvalues of the Jacobian at point p in the
-// complex plane to path (PNG, 6 x 6 in, equal scales on both axes): the unit
-// circle (the stability boundary of a discrete-time map), modes inside it as
-// filled blue dots and modes outside as open red circles. It returns an
-// error if p has no eigenvalues or writing fails.
-func PlotEigenvalues(path string, p *Point) error {
+// WriteEigenvalues draws the eigenvalues of the Jacobian at point p in the
+// complex plane as a PNG to w (6 x 6 in, equal scales on both axes): the
+// unit circle (the stability boundary of a discrete-time map), modes inside
+// it as filled blue dots and modes outside as open red circles. which says
+// in the title which point it is (e.g. Showcase's description); "" names
+// its kind. It returns an error if p has no eigenvalues or writing fails.
+func WriteEigenvalues(w io.Writer, p *Point, which string) error {
 	if p == nil || len(p.Eigval) == 0 {
-		return fmt.Errorf("fixed points: eigenvalue figure %q: the point has no eigenvalues", path)
+		return fmt.Errorf("fixed points: eigenvalue figure: the point has no eigenvalues")
 	}
 	kind := "stable"
 	if !p.IsStable {
 		kind = fmt.Sprintf("unstable (%d modes)", p.NUnstable)
 	}
 	pl := plot.New()
-	pl.Title.Text = fmt.Sprintf("Jacobian eigenvalues at a %s %s point\nq = %.2g, |λ₁| = %.4f", kind, p.Kind, p.Qstar, cmplx.Abs(p.Eigval[0]))
+	if which == "" {
+		which = fmt.Sprintf("a %s point", p.Kind)
+	}
+	pl.Title.Text = fmt.Sprintf("Jacobian eigenvalues at %s\nq = %.2g, |λ₁| = %.4f, %s", which, p.Qstar, cmplx.Abs(p.Eigval[0]), kind)
 	pl.Title.TextStyle.Font = sans(titleSize)
 	pl.X.Label.Text, pl.Y.Label.Text = "Re λ", "Im λ"
 	for _, ax := range []*plot.Axis{&pl.X, &pl.Y} {
@@ -120,12 +124,8 @@ func PlotEigenvalues(path string, p *Point) error {
 		dc.Max.Y += d
 	}
 	pl.Draw(dc)
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-		return fmt.Errorf("fixed points: eigenvalue figure %q: %w", path, err)
-	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("fixed points: eigenvalue figure %q: %w", path, err)
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w); err != nil {
+		return fmt.Errorf("fixed points: eigenvalue figure: %w", err)
 	}
 	return nil
 }

@@ -41,17 +41,19 @@ func (tr Trajectories) check() error {
 
 // SampleStates draws n initial states from the valid steps of tr, with
 // replacement, and adds independent Gaussian noise of standard deviation
-// noiseScale to every coordinate. It is fixed-point-finder's sample_states
-// (FixedPointFinderBase.sample_states) with random_seed = seed, value for
+// noiseScale to every coordinate, from a stream seeded with seed. With
+// seed = data.IntSeed(r) it is fixed-point-finder's sample_states
+// (FixedPointFinderBase.sample_states) with random_seed = r, value for
 // value: the valid (trial, step) pairs are listed in row-major order, n
-// indices are drawn with numpy.random.RandomState(seed).randint, then the
+// indices are drawn with numpy.random.RandomState(r).randint, then the
 // (n, H) noise with its randn (see data.RandomState for the rare last-bit
-// difference in normal draws).
+// difference in normal draws); a key seed is RandomState(key) in the same
+// code.
 //
 // It returns an (n, H) matrix, or an error if tr is inconsistent, has no
 // valid step or a non-finite sampled value, n < 1, or noiseScale is negative
 // or not finite.
-func SampleStates(tr Trajectories, n int, noiseScale float64, seed uint32) (*mat.Dense, error) {
+func SampleStates(tr Trajectories, n int, noiseScale float64, seed data.Seed) (*mat.Dense, error) {
 	if err := tr.check(); err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func SampleStates(tr Trajectories, n int, noiseScale float64, seed uint32) (*mat
 	if len(valid) == 0 {
 		return nil, fmt.Errorf("fixed points: the valid mask marks no step of the %d trajectories", tr.NBatch)
 	}
-	rs := data.NewRandomState(seed)
+	rs := seed.NewRandomState()
 	H := tr.NStates
 	out := mat.NewDense(n, H, nil)
 	for i := 0; i < n; i++ {

@@ -12,8 +12,7 @@ import (
 // Summary is a search in a few numbers, for metrics.json. Values that do not
 // exist (no point, or fewer than two points for the line) are null.
 type Summary struct {
-	Inputs []float64 `json:"inputs"`  // the constant input x*
-	NInits int       `json:"n_inits"` // optimisations run
+	NInits int `json:"n_inits"` // optimisations run
 
 	NStableFixed   int `json:"n_stable_fixed_points"`   // fixed points with every |λ| < 1
 	NUnstableFixed int `json:"n_unstable_fixed_points"` // fixed points with some |λ| >= 1
@@ -46,7 +45,7 @@ type Summary struct {
 // Summary returns the counts, the line measure and the largest eigenvalue
 // moduli of fp.
 func (fp *FixedPoints) Summary() Summary {
-	s := Summary{Inputs: append([]float64(nil), fp.Inputs...), NInits: len(fp.All), NDistanceOutliers: fp.NOutliers}
+	s := Summary{NInits: len(fp.All), NDistanceOutliers: fp.NOutliers}
 	minQ := math.Inf(1)
 	for _, a := range fp.All {
 		if a.Qstar < minQ { // NaN (a diverging run) never is
@@ -113,4 +112,42 @@ func finitePtr(v float64) *float64 {
 		return nil
 	}
 	return &v
+}
+
+// Showcase returns the index of the point whose spectrum is most telling
+// (the one the eigenvalue figure shows) and why it was chosen: the
+// slowest stable fixed point (largest |λ| < 1: the slowest decaying mode,
+// as along a line attractor); else the unstable fixed point with the
+// fewest unstable modes (a saddle); else the slow point with the smallest
+// q. Ties go to the first point. It returns -1 and "" if there is no point.
+func (fp *FixedPoints) Showcase() (int, string) {
+	// best returns the point of kind want with the largest score, and how
+	// many points are of that kind.
+	best := func(want func(p *Point) bool, score func(p *Point) float64) (int, int) {
+		b, n := -1, 0
+		for i := range fp.Points {
+			p := &fp.Points[i]
+			if !want(p) {
+				continue
+			}
+			if n++; b < 0 || score(p) > score(&fp.Points[b]) {
+				b = i
+			}
+		}
+		return b, n
+	}
+	if i, n := best(func(p *Point) bool { return p.Kind == Fixed && p.IsStable },
+		func(p *Point) float64 { return cmplx.Abs(p.Eigval[0]) }); n == 1 {
+		return i, "the stable fixed point"
+	} else if n > 1 {
+		return i, "the slowest stable fixed point"
+	}
+	if i, n := best(func(p *Point) bool { return p.Kind == Fixed },
+		func(p *Point) float64 { return -float64(p.NUnstable) }); n > 0 {
+		return i, "the unstable fixed point with the fewest unstable modes"
+	}
+	if i, n := best(func(p *Point) bool { return true }, func(p *Point) float64 { return -p.Qstar }); n > 0 {
+		return i, "the slow point with the smallest q"
+	}
+	return -1, ""
 }
