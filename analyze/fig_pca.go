@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/taskrnn/taskrnn/analyze/fixedpoint"
 	"github.com/taskrnn/taskrnn/data/fileio"
 )
 
@@ -33,6 +34,7 @@ type pcaView struct {
 	trials *Trials
 	means  *condMeans
 	p      *PCA
+	fp     *fixedpoint.FixedPoints // drawn on top if not nil
 }
 
 // viewOf returns the view of a complete activity.
@@ -295,9 +297,47 @@ func writePCA2D(out io.Writer, v pcaView) error {
 		fmt.Sprintf("PC1 (%.1f%% of variance)", 100*ratio[0]), fmt.Sprintf("PC2 (%.1f%% of variance)", 100*ratio[1]))
 	addTrajectories(pl, g, tr, keys, means, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
 	leg := pcaLegend(v.trials, g, startGlyph(), endGlyph())
+	addFixedPoints(pl, &leg, v, func(s []float64) plotter.XY { return plotter.XY{X: s[0], Y: s[1]} })
 	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		drawWithSideLegend(c, pl, leg)
 	})
+}
+
+// addFixedPoints draws v's fixed and slow points on pl (stable filled,
+// unstable open, the top eigenvector as a short line through each:
+// fixedpoint.AddToPlot) through the PCA projection followed by at, and adds
+// their legend entries to leg. The line is ±half the standard deviation of
+// PC1 long in the hidden space, so its drawn length also shows how much of
+// the mode lies in the plotted components.
+func addFixedPoints(pl *plot.Plot, leg *plot.Legend, v pcaView, at func(s []float64) plotter.XY) {
+	if v.fp == nil || len(v.fp.Points) == 0 {
+		return
+	}
+	k := min(3, v.p.Components())
+	project := func(h []float64) plotter.XY {
+		return at(mat.Row(nil, 0, v.p.Project(mat.NewDense(1, len(h), h), k)))
+	}
+	for _, e := range fixedpoint.AddToPlot(pl, v.fp, project, 0.5*math.Sqrt(v.p.Vars[0])) {
+		leg.Add(e.Label, e.Thumb)
+	}
+}
+
+// fixedPointScores returns the scores of v's points on the first k
+// components (none without a search).
+func fixedPointScores(v pcaView, k int) [][]float64 {
+	if v.fp == nil || len(v.fp.Points) == 0 {
+		return nil
+	}
+	x := mat.NewDense(len(v.fp.Points), len(v.p.Mean), nil)
+	for i, pt := range v.fp.Points {
+		x.SetRow(i, pt.Xstar)
+	}
+	s := v.p.Project(x, k)
+	out := make([][]float64, len(v.fp.Points))
+	for i := range out {
+		out[i] = mat.Row(nil, i, s)
+	}
+	return out
 }
 
 // PlotPCA3D writes the trajectories in the first three principal
@@ -331,6 +371,7 @@ func writePCA3D(out io.Writer, v pcaView) error {
 		lo[d], hi[d] = math.Inf(1), math.Inf(-1)
 	}
 	drawn := append(tr[:min(len(tr), maxDrawnTrials):min(len(tr), maxDrawnTrials)], means...)
+	drawn = append(drawn, fixedPointScores(v, 3)) // the box holds the fixed points too
 	for _, trial := range drawn {
 		for _, s := range trial {
 			for d := range 3 {
@@ -384,6 +425,8 @@ func writePCA3D(out io.Writer, v pcaView) error {
 	}
 
 	addTrajectories(pl, g, tr, keys, means, func(s []float64) plotter.XY { return view(norm(s)) })
+	leg := pcaLegend(v.trials, g, startGlyph(), endGlyph())
+	addFixedPoints(pl, &leg, v, func(s []float64) plotter.XY { return view(norm(s)) })
 	lb, err := plotter.NewLabels(axisLabels)
 	if err != nil {
 		return fmt.Errorf("analyze: PCA 3-D axis labels: %w", err)
@@ -396,7 +439,6 @@ func writePCA3D(out io.Writer, v pcaView) error {
 	pl.Add(lb)
 	// Equal scales on both screen axes: the projected unit box fits in
 	// [-1.9, 1.9] horizontally; match the vertical range to the aspect.
-	leg := pcaLegend(v.trials, g, startGlyph(), endGlyph())
 	return renderPNG(out, pcaFigW, pcaFigH, func(c draw.Canvas) {
 		w := c.Max.X - c.Min.X - pcaLegendW
 		h := c.Max.Y - c.Min.Y - vg.Points(titleSize+16)

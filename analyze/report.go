@@ -14,7 +14,8 @@ import (
 	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
-// File names written by Report.WriteFiles.
+// File names written by Report.WriteFiles (and FixedPointsFile and
+// FixedPointsEigenFile).
 const (
 	MetricsFile      = "metrics.json"
 	ActivityFile     = "activity.npz"
@@ -28,7 +29,8 @@ const (
 // OutputFiles returns the names of every file WriteFiles may write (some
 // are skipped for some tasks), for callers that must clear an old analysis.
 func OutputFiles() []string {
-	return []string{MetricsFile, ActivityFile, TaskTrialFile, TrialOutputFile, PsychometricFile, PCA2DFile, PCA3DFile}
+	return []string{MetricsFile, ActivityFile, TaskTrialFile, TrialOutputFile, PsychometricFile, PCA2DFile, PCA3DFile,
+		FixedPointsFile, FixedPointsEigenFile}
 }
 
 // NumPCs is the number of explained-variance ratios kept in Metrics.
@@ -57,6 +59,8 @@ type Report struct {
 	// evidence's magnitude (12.8% coherence for PerceptualDecisionMaking's
 	// default levels), or the first trial with a response period.
 	ExampleTrial int
+	// FixedPoints is the fixed-point search (AddFixedPoints), or nil.
+	FixedPoints *FixedPoints
 	// Notes lists analyses that were skipped and why.
 	Notes []string
 
@@ -123,7 +127,11 @@ func newReport(seed int64, a *Activity, t *Trials, p *PCA, means *condMeans) (*R
 }
 
 func (r *Report) view() pcaView {
-	return pcaView{a: r.Activity, trials: r.Trials, means: r.means, p: r.PCA}
+	v := pcaView{a: r.Activity, trials: r.Trials, means: r.means, p: r.PCA}
+	if r.FixedPoints != nil {
+		v.fp = r.FixedPoints.Result
+	}
+	return v
 }
 
 func exampleTrial(a *Activity) int {
@@ -179,7 +187,9 @@ type Metrics struct {
 	DtMs                   float64   `json:"dt_ms"`
 	StepsMax               int       `json:"steps_max"`
 	ExampleTrial           int       `json:"example_trial"`
-	Notes                  []string  `json:"notes,omitempty"`
+	// FixedPoints summarises the fixed-point search (absent without one).
+	FixedPoints *FixedPointsJSON `json:"fixed_points,omitempty"`
+	Notes       []string         `json:"notes,omitempty"`
 }
 
 // ByCondition marshals to a JSON object keyed by variable, each an object
@@ -268,6 +278,9 @@ func (r *Report) Metrics() Metrics {
 	}
 	evr := r.PCA.ExplainedVarianceRatio()
 	m.ExplainedVarianceRatio = evr[:min(NumPCs, len(evr))]
+	if r.FixedPoints != nil {
+		m.FixedPoints = r.FixedPoints.json()
+	}
 	if ps := r.Psychometric; ps != nil {
 		pj := &PsychometricJSON{
 			Model:   fmt.Sprintf("P(choose %s) = 1/(1+exp(-slope*(x-bias))), x = %s, + favours %s", ps.PositiveName, ps.Label, ps.PositiveName),
@@ -300,10 +313,11 @@ func (r *Report) writeMetrics(w io.Writer) error {
 }
 
 // Files returns the analysis files of r for a rundir commit: metrics.json,
-// activity.npz and the five figures, in that order. Figures that do not
-// apply (the psychometric curve for more than two choices, PCA plots for
-// fewer than 2 or 3 components) are left out; Analyze put the reason in
-// r.Notes.
+// activity.npz and the five figures, in that order, then, with a
+// fixed-point search, fixed_points.npz and the eigenvalue figure. Figures
+// that do not apply (the psychometric curve for more than two choices, PCA
+// plots for fewer than 2 or 3 components, the eigenvalue figure without a
+// point) are left out; the reason is in r.Notes.
 func (r *Report) Files() []rundir.File {
 	a, n := r.Activity, r.ExampleTrial
 	files := []rundir.File{
@@ -320,6 +334,12 @@ func (r *Report) Files() []rundir.File {
 	}
 	if r.PCA.Components() >= 3 {
 		files = append(files, rundir.File{Name: PCA3DFile, Write: func(w io.Writer) error { return writePCA3D(w, r.view()) }})
+	}
+	if f := r.FixedPoints; f != nil {
+		files = append(files, rundir.File{Name: FixedPointsFile, Write: f.writeNPZ})
+		if f.Showcase >= 0 {
+			files = append(files, rundir.File{Name: FixedPointsEigenFile, Write: f.writeEigenvalues})
+		}
 	}
 	return files
 }
@@ -369,8 +389,8 @@ func (r *Report) WriteFiles(dir string) ([]string, error) {
 }
 
 // WriteSummary writes a short human-readable summary to w: the accuracy
-// table, the psychometric fit, the first explained-variance ratios and any
-// notes.
+// table, the psychometric fit, the first explained-variance ratios, the
+// fixed points and any notes.
 func (r *Report) WriteSummary(w io.Writer) error {
 	fmt.Fprintf(w, "test on %s: %d trials, seed %d, noise on\n", r.Trials.Task.ID, r.Accuracy.N, r.Seed)
 	if err := r.Accuracy.WriteTable(w); err != nil {
@@ -387,6 +407,11 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		fmt.Fprintf(w, "%.1f%% ", 100*evr[i])
 	}
 	fmt.Fprintln(w)
+	if r.FixedPoints != nil {
+		for _, l := range r.FixedPoints.summaryLines() {
+			fmt.Fprintln(w, l)
+		}
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}

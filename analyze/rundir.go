@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/taskrnn/taskrnn/analyze/fixedpoint"
 	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/train/rundir"
 )
@@ -21,14 +22,20 @@ type RunOptions struct {
 	// used (the test streams never coincide with the training streams).
 	Seed    int64
 	SeedSet bool
+	// FixedPoints, if not nil, adds the fixed-point search
+	// (Report.AddFixedPoints) under the input it chooses
+	// (FixedPointInput).
+	FixedPoints *FixedPointOptions
 }
 
 // RunDir loads the run written by cmd/train in dir (rundir.LoadRun), tests
 // its network on opt.NTrials fresh trials (the trials, noise and results
-// of Evaluate), analyses them and commits metrics.json, activity.npz and
-// the figures into out (which may be dir itself) as one change: they
-// appear together or not at all, and analysis files of an earlier analysis
-// that this one does not write are removed in the same change.
+// of Evaluate), analyses them, searches for fixed points if
+// opt.FixedPoints is set, and commits metrics.json, activity.npz, the
+// figures and fixed_points.npz into out (which may be dir itself) as one
+// change: they appear together or not at all, and analysis files of an
+// earlier analysis that this one does not write are removed in the same
+// change.
 //
 // The test is streamed, so that its size is bounded by the disk, not by
 // memory: trials are evaluated EvalChunk at a time; accuracy and the
@@ -62,6 +69,28 @@ func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*
 		return nil, nil, fmt.Errorf("analyze: run %s: %w", dir, err)
 	}
 	mc := cfg.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim)
+	// The fixed-point input and options are checked before the test runs.
+	var fpIn *fpPlan
+	var skipNote string
+	if fo := opt.FixedPoints; fo != nil {
+		if err := fo.Search.Validate(); err != nil {
+			return nil, nil, fmt.Errorf("analyze: %w", err)
+		}
+		fpSeed := seed
+		if fo.SeedSet {
+			fpSeed = fo.Seed
+		}
+		in, err := FixedPointInput(cfg, fo.Input, fpSeed)
+		switch {
+		case err == nil:
+			fpIn = &fpPlan{in, fpSeed}
+		case isDefaultInput(fo.Input):
+			// The default input cannot be made for this task: skip the search, say why.
+			skipNote = fmt.Sprintf("no fixed points: %v", err)
+		default:
+			return nil, nil, err
+		}
+	}
 	p, err := planTest(ctx, task, mc, w, opt.NTrials, seed)
 	if err != nil {
 		return nil, nil, err
@@ -98,6 +127,14 @@ func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if fpIn != nil {
+		if err := rep.AddFixedPoints(ctx, mc, w, fpIn.input, opt.FixedPoints.Search, fpIn.seed); err != nil {
+			return nil, nil, err
+		}
+	}
+	if skipNote != "" {
+		rep.Notes = append(rep.Notes, skipNote)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("analysis interrupted before writing: %w", err)
 	}
@@ -106,4 +143,10 @@ func RunDir(ctx context.Context, dir string, out *rundir.Dir, opt RunOptions) (*
 		return nil, nil, err
 	}
 	return rep, files, nil
+}
+
+// fpPlan is a checked fixed-point search: its input and seed.
+type fpPlan struct {
+	input *fixedpoint.Input
+	seed  int64
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"math/cmplx"
+	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -51,7 +53,7 @@ func WriteEigenvalues(w io.Writer, p *Point, which string) error {
 	if which == "" {
 		which = fmt.Sprintf("a %s point", p.Kind)
 	}
-	pl.Title.Text = fmt.Sprintf("Jacobian eigenvalues at %s\nq = %.2g, |λ₁| = %.4f, %s", which, p.Qstar, cmplx.Abs(p.Eigval[0]), kind)
+	pl.Title.Text = wrap("Jacobian eigenvalues at "+which, 48) + fmt.Sprintf("\nq = %.2g, |λ₁| = %.4f, %s", p.Qstar, cmplx.Abs(p.Eigval[0]), kind)
 	pl.Title.TextStyle.Font = sans(titleSize)
 	pl.X.Label.Text, pl.Y.Label.Text = "Re λ", "Im λ"
 	for _, ax := range []*plot.Axis{&pl.X, &pl.Y} {
@@ -219,4 +221,26 @@ type lineThumb struct{ c color.Color }
 func (l lineThumb) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
 	c.StrokeLine2(draw.LineStyle{Color: l.c, Width: vg.Points(2)}, c.Min.X, y, c.Max.X, y)
+}
+
+// wrap breaks s into lines of at most width characters at spaces (a
+// longer word stays whole).
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		l := utf8.RuneCountInString(w)
+		switch {
+		case i == 0:
+		case n+1+l > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += l
+	}
+	return b.String()
 }

@@ -3,17 +3,27 @@
 //
 //	go run ./cmd/analyze -run runs/mine                 # 200 test trials, the run's seed
 //	go run ./cmd/analyze -run runs/mine -n_trials 2000 -seed 7 -out runs/mine/test7
+//	go run ./cmd/analyze -run runs/mine -fp_condition '{"coh": 12.8, "ground_truth": 1}' -n_inits 1024
 //
 // It reads config.json and model.npz (rundir.LoadRun), runs -n_trials fresh
 // trials from a test stream seeded apart from training (purposes "test-task"
 // and "test-noise" of -seed) through a forward-only graph with the network
-// noise on, and writes metrics.json, activity.npz, task_trial.png,
-// trial_output.png, psychometric.png, pca2d.png and pca3d.png into the run
-// directory or -out (created if needed) as one atomic change, holding that
-// directory's lock meanwhile. It prints the accuracy table and where the
-// files went. SIGINT or SIGTERM before the files are written leaves them
-// as they were and exits with status 130 or 143; once writing has begun it
-// is finished first.
+// noise on, and searches for the network's fixed points and slow points
+// under a constant input (package analyze/fixedpoint; -fixed_points=false
+// skips it): by default the task's input during the stimulus with zero
+// evidence, or the mean input of a forced condition (-fp_condition) over a
+// period (-fp_period), or a given vector (-fp_input); -n_inits, -noise_scale,
+// -tol_q, -tol_q_slow, -tol_unique and -fp_seed set the search
+// (fixed-point-finder's names). It writes metrics.json, activity.npz,
+// task_trial.png, trial_output.png, psychometric.png, pca2d.png, pca3d.png,
+// fixed_points.npz and fixed_points_eigenvalues.png into the run directory
+// or -out (created if needed) as one atomic change, holding that
+// directory's lock meanwhile; files of an earlier analysis that this one
+// does not write are removed in the same change. It prints the accuracy
+// table, the fixed points and where the files went. SIGINT or SIGTERM
+// before the files are written leaves them as they were and exits with
+// status 130 or 143; once writing has begun it is finished first. Bad flags
+// exit with status 2.
 package main
 
 import (
@@ -41,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	nTrials := fs.Int("n_trials", analyze.DefaultTrials, "number of test trials")
 	seed := fs.Int64("seed", 0, "test seed (default: the run's seed; test streams never coincide with training streams)")
 	out := fs.String("out", "", "output `directory` (default: the run directory)")
+	fpFlags := bindFixedPointFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: analyze -run DIR [flags]\n\nTests a trained network and writes metrics, activity and figures.\n\n")
 		fs.PrintDefaults()
@@ -65,6 +76,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	seedSet := false
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	fpOpt, err := fpFlags.options(fs)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 2
+	}
 
 	start := time.Now()
 	ctx, sigs := pipeline.NotifySignals(context.Background(), func(s os.Signal) {
@@ -76,10 +92,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		dir = *runDir
 	}
-	if _, _, err := rundir.LoadRun(*runDir); err != nil {
+	cfg, _, err := rundir.LoadRun(*runDir)
+	if err != nil {
 		// Checked before -out is created, so that a wrong -run creates nothing.
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		return 1
+	}
+	if fpOpt != nil {
+		// The input flags are checked against the run's task before anything is created.
+		s := cfg.Seed
+		if seedSet {
+			s = *seed
+		}
+		if fpOpt.SeedSet {
+			s = fpOpt.Seed
+		}
+		if _, err := analyze.FixedPointInput(cfg, fpOpt.Input, s); err != nil {
+			fmt.Fprintf(stderr, "analyze: %v\n", err)
+			return 2
+		}
 	}
 	d, err := rundir.Open(dir)
 	if err != nil {
@@ -90,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if !d.Locked() {
 		fmt.Fprintf(stderr, "analyze: warning: %s cannot be locked (no flock on this file system): do not start another writer on it\n", dir)
 	}
-	rep, files, err := analyze.RunDir(ctx, *runDir, d, analyze.RunOptions{NTrials: *nTrials, Seed: *seed, SeedSet: seedSet})
+	rep, files, err := analyze.RunDir(ctx, *runDir, d, analyze.RunOptions{NTrials: *nTrials, Seed: *seed, SeedSet: seedSet, FixedPoints: fpOpt})
 	if err != nil {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		if sig := sigs.Received(); sig != nil {

@@ -13,7 +13,10 @@
 // while the command runs and receives config.json, model.npz,
 // train_log.csv, summary.json and training.png; then (unless
 // -analyze=false) the network is tested on 200 fresh trials and
-// cmd/analyze's metrics, activity.npz and figures are written there too.
+// cmd/analyze's metrics, activity.npz and figures are written there too,
+// with its fixed-point analysis (fixed_points.npz, the eigenvalue figure and
+// the points on the PCA figures, from 256 initial states; -fixed_points=false
+// skips it).
 // Every save is one atomic change of the directory (package train/rundir).
 // Progress goes to stderr, the result to stdout. The run so far is saved
 // every -checkpoint_every (default one minute) of training, so a killed run
@@ -52,6 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress output")
 	every := fs.Duration("checkpoint_every", time.Minute, "save the run so far this often (wall time), so that a killed run keeps its last checkpoint; 0 saves only at the end")
 	doAnalyze := fs.Bool("analyze", true, "after training, test on 200 fresh trials and write the analysis figures into the run directory (as cmd/analyze does)")
+	fixedPoints := fs.Bool("fixed_points", true, "with the analysis, search for the network's fixed points and slow points from 256 initial states (cmd/analyze's defaults; =false skips it)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains the NeuroGym PerceptualDecisionMaking tutorial RNN and writes a run directory.\n\n")
 		fs.PrintDefaults()
@@ -85,6 +89,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	})
 	defer sigs.Stop()
 	opt := pipeline.Options{Dir: *out, Force: *force, CheckpointEvery: *every, Analyze: *doAnalyze}
+	if *fixedPoints {
+		fp := analyze.DefaultFixedPointOptions()
+		opt.FixedPoints = &fp
+	}
 	finish := func() {}
 	if f, ok := stderr.(*os.File); ok && !*quiet {
 		opt.Progress, finish = train.NewProgress(f, cfg.NIteration)

@@ -67,6 +67,9 @@ type Options struct {
 	// directory.
 	Analyze        bool
 	AnalysisTrials int
+	// FixedPoints, if not nil, adds the fixed-point search to the analysis
+	// (analyze.RunOptions.FixedPoints).
+	FixedPoints *analyze.FixedPointOptions
 }
 
 // Result is what Run did.
@@ -232,7 +235,7 @@ func Run(ctx context.Context, cfg train.Config, opt Options) (*Result, error) {
 	if n == 0 {
 		n = analyze.DefaultTrials
 	}
-	rep, files, err := analyze.RunDir(ctx, d.Path(), d, analyze.RunOptions{NTrials: n})
+	rep, files, err := analyze.RunDir(ctx, d.Path(), d, analyze.RunOptions{NTrials: n, FixedPoints: opt.FixedPoints})
 	if err != nil {
 		return fail(StageAnalyze, err)
 	}
