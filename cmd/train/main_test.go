@@ -18,16 +18,29 @@ func TestRun(t *testing.T) {
 	if code := run(append(small, "-out", dir), &out, &errb); code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
 	}
-	for _, want := range []string{"run saved to " + dir, "final training accuracy", "test on 200 fresh trials", "coherence (%)", "pca3d.png"} {
+	for _, want := range []string{"run saved to " + dir, "final training accuracy", "test on 200 fresh trials", "coherence (%)", "pca3d.png",
+		"fixed points under x* = [fixation 1, stimulus[0] 0.5, stimulus[1] 0.5]", "from 256 initial states", "fixed_points.npz"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.String())
 		}
 	}
 	for _, f := range []string{"config.json", "model.npz", "train_log.csv", "summary.json", "training.png",
-		"metrics.json", "activity.npz", "task_trial.png", "trial_output.png", "psychometric.png", "pca2d.png", "pca3d.png"} {
+		"metrics.json", "activity.npz", "task_trial.png", "trial_output.png", "psychometric.png", "pca2d.png", "pca3d.png", "fixed_points.npz"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
+	}
+
+	out.Reset()
+	nofp := filepath.Join(base, "nofp")
+	if code := run(append(slices.Clip(small), "-fixed_points=false", "-out", nofp), &out, &errb); code != 0 {
+		t.Fatalf("-fixed_points=false: exit %d, stderr:\n%s", code, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(nofp, "fixed_points.npz")); err == nil || strings.Contains(out.String(), "fixed points") {
+		t.Errorf("-fixed_points=false searched:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(nofp, "pca2d.png")); err != nil {
+		t.Error(err)
 	}
 
 	small = slices.Clip(append(small, "-analyze=false")) // clipped: the cases below append to it
@@ -75,7 +88,7 @@ func TestRun(t *testing.T) {
 		t.Error("a run directory was created for an invalid configuration")
 	}
 	// -force -analyze=false replaced the first run: its analysis must go too.
-	for _, f := range []string{"metrics.json", "activity.npz", "pca2d.png"} {
+	for _, f := range []string{"metrics.json", "activity.npz", "pca2d.png", "fixed_points.npz"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			t.Errorf("-force left the replaced run's %s", f)
 		}
