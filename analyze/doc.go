@@ -3,7 +3,8 @@
 // making tutorial: accuracy overall and per coherence, a psychometric curve
 // with a fitted logistic, principal components of the hidden-state
 // trajectories, an activity.npz archive for Python users and talk-ready PNG
-// figures.
+// figures, and the fixed points and slow points of the network's dynamics
+// (AddFixedPoints, with package analyze/fixedpoint).
 //
 // The central value is Activity: every test trial's inputs, hidden states,
 // outputs and targets, plus the per-trial ground truth, coherence, choice and

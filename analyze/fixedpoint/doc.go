@@ -33,8 +33,16 @@
 // optimisations that end on a kink of q with large q are dropped by
 // tol_q_slow.
 //
+// The constant input is named in the task's terms by TaskInput: by
+// default the mean observation during the stimulus of noise-free trials
+// with zero evidence (data.Evidence.Zero; for PerceptualDecisionMaking
+// fixation 1 and both stimulus channels 0.5), or of a forced condition over
+// a period, or a given vector by channel name; Input records the values,
+// the channel names and where they came from.
+//
 // Summary gives the counts and the line measure for metrics.json; WriteNPZ
-// writes fixed_points.npz; PlotEigenvalues draws one point's spectrum with
-// the unit circle and AddToPlot overlays the points on an existing state-space
-// figure (a PCA projection).
+// writes fixed_points.npz (through data/fileio); Showcase picks the point
+// whose spectrum WriteEigenvalues draws with the unit circle, and
+// AddToPlot overlays the points on an existing state-space figure (a PCA
+// projection). Package analyze runs all of it in a run's analysis.
 package fixedpoint
