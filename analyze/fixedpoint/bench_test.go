@@ -1,6 +1,7 @@
 package fixedpoint
 
 import (
+	"fmt"
 	"io"
 	"path/filepath"
 	"testing"
@@ -30,28 +31,35 @@ func BenchmarkFind(b *testing.B) {
 }
 
 // BenchmarkAnalysis is the whole analysis of BenchmarkFind's problem: the
-// search, the summary, fixed_points.npz and the eigenvalue figure.
+// search, the summary, fixed_points.npz and the eigenvalue figure, from 256
+// initial states (a run's default, analyze.DefaultFixedPointInits) and
+// from 1024 (fixed-point-finder's example).
 func BenchmarkAnalysis(b *testing.B) {
-	dyn := tutorialDynamics(b)
-	tr := fpfTrajectories(b)
-	opt := DefaultOptions()
-	dir := b.TempDir()
-	cpu0 := processCPU()
-	for b.Loop() {
-		fp, err := Find(dyn, []float64{1, 0.5, 0.5}, tr, opt)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_ = fp.Summary()
-		if err := fileio.WriteFile(filepath.Join(dir, "fixed_points.npz"), func(w io.Writer) error { return fp.WriteNPZ(w, nil) }); err != nil {
-			b.Fatal(err)
-		}
-		if i, why := fp.Showcase(); i >= 0 {
-			err := fileio.WriteFile(filepath.Join(dir, "eigenvalues.png"), func(w io.Writer) error { return WriteEigenvalues(w, &fp.Points[i], why) })
-			if err != nil {
-				b.Fatal(err)
+	for _, n := range []int{256, 1024} {
+		b.Run(fmt.Sprintf("n_inits=%d", n), func(b *testing.B) {
+			dyn := tutorialDynamics(b)
+			tr := fpfTrajectories(b)
+			opt := DefaultOptions()
+			opt.NInits = n
+			dir := b.TempDir()
+			cpu0 := processCPU()
+			for b.Loop() {
+				fp, err := Find(dyn, []float64{1, 0.5, 0.5}, tr, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = fp.Summary()
+				if err := fileio.WriteFile(filepath.Join(dir, "fixed_points.npz"), func(w io.Writer) error { return fp.WriteNPZ(w, nil) }); err != nil {
+					b.Fatal(err)
+				}
+				if i, why := fp.Showcase(); i >= 0 {
+					err := fileio.WriteFile(filepath.Join(dir, "eigenvalues.png"), func(w io.Writer) error { return WriteEigenvalues(w, &fp.Points[i], why) })
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
-		}
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
 	}
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }

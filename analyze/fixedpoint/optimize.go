@@ -1,6 +1,8 @@
 package fixedpoint
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/taskrnn/taskrnn/model"
@@ -58,27 +60,87 @@ func same(a, b []float64) bool {
 }
 
 // minimize runs gonum's L-BFGS (More-Thuente line search) on q from h0 and
-// returns the final point, its q and the number of major iterations. A run
-// ends when ‖∇q‖∞ < gradientThreshold, when q has not decreased by a
-// relative 1e-6 (plus an absolute 1e-6 tol_q) over stallIterations
-// iterations (a point stuck on a kink of a ReLU network's q), after max_iters
-// iterations or 10·max_iters evaluations, or when the line search can make
-// no more progress (at such a kink or at the floating-point floor). The best
-// point is kept in every case: the tolerances decide what it is.
+// returns the final point, its q and the number of major iterations (the
+// starting point counts as the first, as in gonum's Stats). A run ends when
+// ‖∇q‖∞ < gradientThreshold, when q has not decreased by a relative 1e-6
+// (plus an absolute 1e-6 tol_q) over stallIterations iterations (a point
+// stuck on a kink of a ReLU network's q), after max_iters iterations or
+// 10·max_iters evaluations, when one line search takes more than
+// linesearchEvaluations evaluations (it cycles on such a kink), or when the
+// line search can make no more progress (at such a kink or at the
+// floating-point floor). The last major
+// iteration's point is kept in every case: the tolerances decide what it
+// is.
+//
+// The loop drives gonum's optimize.LinesearchMethod (with LBFGS as its
+// NextDirectioner, the method optimize.LBFGS runs itself) through its
+// exported Init and Iterate, and applies the stopping rules that
+// optimize.Minimize would (optimize.FunctionConverge, the iteration and
+// evaluation limits, the gradient threshold), in the same order, so that it
+// takes the same steps. It is synchronous: optimize.Minimize runs the
+// method, a distributor, a worker and a statistics loop in four goroutines
+// that hand every evaluation over channels, which at 64 units cost about as
+// much as the evaluation itself (a third of the search's CPU time in
+// profiles).
 func (o *objective) minimize(h0 []float64, opt Options) (xstar []float64, q float64, iters int) {
-	p := optimize.Problem{Func: o.q, Grad: o.grad}
-	settings := &optimize.Settings{
-		MajorIterations: opt.MaxIters,
-		// a line search can cycle on a kink without finishing an iteration
-		FuncEvaluations: evaluationsPerIteration * opt.MaxIters,
-		Converger:       &optimize.FunctionConverge{Absolute: opt.TolQ * 1e-6, Relative: 1e-6, Iterations: stallIterations},
+	H := len(h0)
+	loc := &optimize.Location{X: append([]float64(nil), h0...), Gradient: make([]float64, H)}
+	loc.F = o.q(loc.X)
+	o.grad(loc.Gradient, loc.X)
+	evals := 1
+	best := append([]float64(nil), loc.X...)
+	bestF := loc.F
+	iters = 1
+	conv := &optimize.FunctionConverge{Absolute: opt.TolQ * 1e-6, Relative: 1e-6, Iterations: stallIterations}
+	conv.Init(H)
+	if math.IsNaN(loc.F) || math.IsInf(loc.F, 0) || converged(loc.Gradient) || conv.Converged(loc) != optimize.NotTerminated || iters >= opt.MaxIters {
+		return best, bestF, iters
 	}
-	method := &optimize.LBFGS{Linesearcher: &optimize.MoreThuente{}, GradStopThreshold: gradientThreshold}
-	res, err := optimize.Minimize(p, h0, settings, method)
-	if res == nil { // only for invalid settings, which cannot happen here
-		panic(err)
+	ls := &optimize.LinesearchMethod{
+		NextDirectioner: &optimize.LBFGS{Store: lbfgsStore},
+		Linesearcher:    &optimize.MoreThuente{},
 	}
-	return res.X, res.F, res.Stats.MajorIterations
+	op, err := ls.Init(loc)
+	maxEvals := evaluationsPerIteration * opt.MaxIters
+	lineEvals := 0 // evaluations of the current line search
+	for err == nil {
+		switch {
+		case op == optimize.MajorIteration:
+			copy(best, loc.X)
+			bestF = loc.F
+			iters++
+			lineEvals = 0
+			if conv.Converged(loc) != optimize.NotTerminated || iters >= opt.MaxIters || converged(loc.Gradient) {
+				return best, bestF, iters
+			}
+		case op&(optimize.FuncEvaluation|optimize.GradEvaluation) != 0 && op&^(optimize.FuncEvaluation|optimize.GradEvaluation) == 0:
+			if op&optimize.FuncEvaluation != 0 {
+				loc.F = o.q(loc.X)
+				evals++
+				lineEvals++
+			}
+			if op&optimize.GradEvaluation != 0 {
+				o.grad(loc.Gradient, loc.X)
+			}
+			if evals >= maxEvals || lineEvals > linesearchEvaluations {
+				return best, bestF, iters
+			}
+		default:
+			return best, bestF, iters
+		}
+		op, err = ls.Iterate(loc)
+	}
+	return best, bestF, iters // the line search made no more progress
+}
+
+// converged reports whether every component of g is below gradientThreshold.
+func converged(g []float64) bool {
+	for _, v := range g {
+		if !(math.Abs(v) < gradientThreshold) {
+			return false
+		}
+	}
+	return true
 }
 
 const (
@@ -91,4 +153,13 @@ const (
 	// evaluationsPerIteration bounds a run's evaluations of q to this many
 	// times max_iters (More-Thuente takes one to three per iteration).
 	evaluationsPerIteration = 10
+	// linesearchEvaluations ends a run whose current line search has taken
+	// more evaluations of q than this: More-Thuente takes one to three on a
+	// smooth stretch of q, and on the default network runs that exceed 50
+	// were cycling at a kink of q until the evaluation limit (50000
+	// evaluations, 0.1 s each) without another major iteration, so the
+	// result is the same.
+	linesearchEvaluations = 50
+	// lbfgsStore is the number of L-BFGS correction pairs (gonum's default).
+	lbfgsStore = 15
 )
