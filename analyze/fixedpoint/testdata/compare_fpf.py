@@ -108,6 +108,7 @@ def main():
     p.add_argument("--outlier_distance_scale", type=float, default=10.0)
     p.add_argument("--inputs", default="1,0.5,0.5", help="the constant input x*, comma-separated")
     p.add_argument("--bench_inits", type=int, default=0, help="also time a search from this many initial states")
+    p.add_argument("--bench_dtypes", default="float32,float64", help="dtypes of the timed searches, comma-separated")
     p.add_argument("--threads", type=int, default=1, help="torch threads (2 threads ran 10x slower on a shared 2-core machine)")
     args = p.parse_args()
 
@@ -172,7 +173,7 @@ def main():
         print("wrote", args.out)
 
     if args.bench_inits > 0:
-        for dtype in ("float32", "float64"):
+        for dtype in args.bench_dtypes.split(","):
             r = LeakyRNNStep(sd, alpha, cfg["activation_fun"], getattr(torch, dtype))
             _, u, a, secs = find(FPF, r, hidden, valid, inputs, args.bench_inits, args, dtype)
             print("benchmark: fixed-point-finder, %d initial states, %s, %d torch threads: %.2f s (%.2f s CPU), %d unique points, %d with q <= tol_q, smallest q %.3g"
