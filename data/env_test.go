@@ -436,7 +436,8 @@ func TestEnvTrialTooLong(t *testing.T) {
 	} {
 		spec := EnvSpec{ID: "Toy-v0", Dt: 10, ObSpace: BoxSpace(3, Ch("fixation", 0), ChRange("stimulus", 1, 3)),
 			ActSpace: DiscreteSpace(3, Ch("fixation", 0), ChList("choice", 1, 2)),
-			Timing:   Timing{{"fixation", Constant(20)}, {"stimulus", Constant(60)}, {"decision", Constant(20)}}}
+			Timing:   Timing{{"fixation", Constant(20)}, {"stimulus", Constant(60)}, {"decision", Constant(20)}},
+			Rewards:  Rewards{{"abort", -0.1}, {"correct", 1}, {"fail", 0}, {"miss", -0.5}}}
 		mod(&spec)
 		e, err := NewEnv(spec, &toy{}, IntSeed(0))
 		if err != nil {
