@@ -22,7 +22,7 @@ const (
 	FigureDPI   = 150
 	panelWidth  = 4.4 * vg.Inch
 	panelHeight = 3.3 * vg.Inch
-	maxSeedHues = 7  // len(plotutil.DarkColors): more seeds than this are drawn in one grey
+	maxSeedHues = 7 // len(plotutil.DarkColors): more seeds than this are drawn in one grey
 )
 
 // metric is one number of a Row drawn in the figure.

@@ -108,13 +108,19 @@ func (l Local) runOne(ctx context.Context, dir string) (Status, string) {
 		return Running, "another process is training this run"
 	}
 	if st.Worker == nil || st.Worker.PID != cmd.Process.Pid {
-		// The worker died before writing its record; write one for it.
+		// The worker died before writing its record (a crash, or a signal
+		// before it could handle one); write one for it.
+		status := Failed
 		msg := fmt.Sprintf("the worker (pid %d) ended without recording an outcome: %v; see %s", cmd.Process.Pid, err, filepath.Join(dir, WorkerLogFile))
-		rec := &WorkerRecord{Status: Failed, Error: msg, PID: cmd.Process.Pid, End: time.Now()}
-		if werr := writeWorkerRecord(dir, rec); werr != nil {
-			return Failed, msg + "; " + werr.Error()
+		if ctx.Err() != nil {
+			status = Interrupted
+			msg = fmt.Sprintf("the sweep was stopped before the worker (pid %d) recorded an outcome: %v", cmd.Process.Pid, err)
 		}
-		return Failed, msg
+		rec := &WorkerRecord{Status: status, Error: msg, PID: cmd.Process.Pid, End: time.Now()}
+		if werr := writeWorkerRecord(dir, rec); werr != nil {
+			return status, msg + "; " + werr.Error()
+		}
+		return status, msg
 	}
 	return st.Status, st.Error
 }
