@@ -22,7 +22,8 @@ type taskState struct {
 
 // terminalState reports whether a Slurm job state is final.
 func terminalState(s string) bool {
-	switch strings.TrimSuffix(strings.Fields(s + " ")[0], "+") {
+	word, _, _ := strings.Cut(strings.TrimSpace(s), " ") // "CANCELLED by 0"
+	switch strings.TrimSuffix(word, "+") {
 	case "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL",
 		"PREEMPTED", "BOOT_FAIL", "DEADLINE", "REVOKED", "SPECIAL_EXIT":
 		return true
