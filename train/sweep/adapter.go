@@ -31,6 +31,10 @@ func lockRunDir(dir string) (*os.File, error) {
 	return lockFile(filepath.Join(dir, runLockFile))
 }
 
+// analysisTmpPattern names the temporary analysis directory inside a run
+// directory (os.MkdirTemp replaces the '*').
+const analysisTmpPattern = ".analysis-*"
+
 // checkpointEvery is how often (wall time) a worker saves the run so far,
 // as cmd/train does by default.
 const checkpointEvery = time.Minute
@@ -51,6 +55,13 @@ func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Write
 	}
 	if err := train.PrepareRunDir(dir, true); err != nil {
 		return Failed, err
+	}
+	// A killed attempt may have left its temporary analysis behind (the
+	// caller holds the run's lock, so no one else is using it).
+	if old, err := filepath.Glob(filepath.Join(dir, analysisTmpPattern)); err == nil {
+		for _, o := range old {
+			os.RemoveAll(o)
+		}
 	}
 	// The previous attempt's analysis no longer describes what is trained
 	// now; metrics.json goes first, since it marks a complete run.
@@ -96,7 +107,7 @@ func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Write
 		return Failed, trainErr
 	}
 
-	tmp, err := os.MkdirTemp(dir, ".analysis-")
+	tmp, err := os.MkdirTemp(dir, analysisTmpPattern)
 	if err != nil {
 		return Failed, err
 	}

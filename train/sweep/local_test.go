@@ -35,11 +35,19 @@ func TestLocalSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What a worker killed during its analysis leaves behind.
+	stale := filepath.Join(sw.RunDir(sw.Plan.Runs[0].Name), ".analysis-123", analyze.MetricsFile)
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var out bytes.Buffer
 	o, err := Execute(context.Background(), sw, testLocal(2), &out)
 	sw.Close()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if _, err := os.Stat(filepath.Dir(stale)); err == nil {
+		t.Error("the stale temporary analysis is still there")
 	}
 	if o.After[Complete] != 2 || o.After[Diverged] != 2 || o.NotDone() != 0 {
 		t.Fatalf("after: %v\n%s", o.After, out.String())
