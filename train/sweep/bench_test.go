@@ -3,6 +3,8 @@ package sweep
 import (
 	"context"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,4 +49,63 @@ func BenchmarkLocalJobs(b *testing.B) {
 	b.ReportMetric(float64(runs)/secs[1], "runs/s-j1")
 	b.ReportMetric(float64(runs)/secs[2], "runs/s-j2")
 	b.ReportMetric(secs[1]/secs[2], "speedup")
+}
+
+// BenchmarkBackendOverhead measures what each backend adds to every run:
+// the same sweep of 8 small runs, two at a time, locally (-j 2) and through
+// the Slurm cluster (2 CPUs, one per task), interleaved. The overhead per
+// run is (sweep wall time - sum of the workers' own wall times / 2) / 8:
+// for the local backend process start-up and scheduling in the pool; for
+// Slurm also sbatch, the scheduler's start of every task, the job script
+// and squeue polling (every 200 ms here). Skipped without a Slurm cluster:
+//
+//	go test ./train/sweep -run '^$' -bench BackendOverhead -benchtime 3x
+func BenchmarkBackendOverhead(b *testing.B) {
+	if _, err := exec.LookPath("sbatch"); err != nil {
+		b.Skip("no Slurm: run `bash .ci/slurm-up.sh` as root")
+	}
+	b.Setenv(testWorkerEnv, "1") // sbatch passes the environment on to the tasks
+	spec, err := ParseSpec(strings.NewReader(`{"base": {"n_iteration": 50, "n_neurons": 16, "batch_size": 4}, "seeds": [0, 1, 2, 3, 4, 5, 6, 7]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	backends := []struct {
+		name string
+		b    Backend
+	}{
+		{"local", testLocal(2)},
+		{"slurm", Slurm{Executable: exe, Poll: 200 * time.Millisecond, Options: SlurmOptions{Mem: "1G"}}},
+	}
+	overhead := make([]float64, len(backends))
+	for b.Loop() {
+		for i, be := range backends {
+			sw, err := Open(filepath.Join(b.TempDir(), "sweep"), spec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			if err := be.b.Run(context.Background(), sw, sw.Plan.Runs, io.Discard); err != nil {
+				b.Fatal(err)
+			}
+			wall := time.Since(start).Seconds()
+			work := 0.0
+			for _, r := range sw.Plan.Runs {
+				st, _ := RunState(sw.RunDir(r.Name))
+				if st.Status != Complete {
+					b.Fatalf("%s %s: %s %s", be.name, r.Name, st.Status, st.Error)
+				}
+				work += st.Worker.WallSeconds
+			}
+			overhead[i] += (wall - work/2) / float64(len(sw.Plan.Runs))
+			sw.Close()
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(overhead[0]/n, "local-s/run")
+	b.ReportMetric(overhead[1]/n, "slurm-s/run")
+	b.ReportMetric((overhead[1]-overhead[0])/n, "slurm-extra-s/run")
 }
