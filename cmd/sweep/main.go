@@ -241,7 +241,7 @@ func runSummarize(dir string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sweep: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%d runs: %s\n", len(sum.Rows), countLine(sum.Counts))
+	fmt.Fprintf(stdout, "%d runs: %s\n", len(sum.Rows), sweep.FormatCounts(sum.Counts))
 	for _, f := range files {
 		fmt.Fprintf(stdout, "  %s\n", f)
 	}
@@ -269,16 +269,6 @@ func printList(sw *sweep.Sweep, stdout, stderr io.Writer) int {
 	if len(sw.Plan.Keys) > 0 {
 		keys = strings.Join(sw.Plan.Keys, ", ")
 	}
-	fmt.Fprintf(stdout, "%d runs (swept keys: %s; seeds in every name): %s\n", len(sw.Plan.Runs), keys, countLine(counts))
+	fmt.Fprintf(stdout, "%d runs (swept keys: %s; seeds in every name): %s\n", len(sw.Plan.Runs), keys, sweep.FormatCounts(counts))
 	return 0
-}
-
-func countLine(m map[sweep.Status]int) string {
-	var parts []string
-	for _, s := range sweep.Statuses() {
-		if c := m[s]; c > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c, s))
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -60,7 +60,7 @@ func Execute(ctx context.Context, sw *Sweep, b Backend, out io.Writer) (*Outcome
 	for _, st := range states {
 		o.After[st.Status]++
 	}
-	fmt.Fprintf(out, "sweep %s: now %s\n", sw.Dir, countStatuses(o.After))
+	fmt.Fprintf(out, "sweep %s: now %s\n", sw.Dir, FormatCounts(o.After))
 	sum, err := Summarize(sw)
 	if err == nil {
 		var files []string
@@ -103,7 +103,7 @@ func describeStart(o *Outcome) string {
 }
 
 // countStatuses formats counts by status: "16 complete, 2 failed".
-func countStatuses(m map[Status]int) string {
+func FormatCounts(m map[Status]int) string {
 	var parts []string
 	for _, s := range Statuses() {
 		if c := m[s]; c > 0 {

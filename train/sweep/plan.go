@@ -266,13 +266,3 @@ func describe(hasRuns bool, i int, hasGrid bool, pi int, point []any, keys []str
 	}
 	return strings.Join(parts, ", ")
 }
-
-// Run returns the planned run named name.
-func (p *Plan) Run(name string) (*Run, bool) {
-	for k := range p.Runs {
-		if p.Runs[k].Name == name {
-			return &p.Runs[k], true
-		}
-	}
-	return nil, false
-}

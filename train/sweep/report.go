@@ -64,7 +64,7 @@ func (s *Summary) HTML(png []byte) ([]byte, error) {
 		Spec                     string
 	}{
 		Title:     "Sweep " + filepath.Base(s.Dir),
-		Counts:    countStatuses(s.Counts),
+		Counts:    FormatCounts(s.Counts),
 		Generated: time.Now().UTC().Format("2006-01-02 15:04:05 UTC"),
 		Figure:    template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 		Head:      head,
