@@ -71,7 +71,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 				return
 			}
 			name, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(stderr, "  -%s %s\n    \t%s", f.Name, name, usage)
+			if name != "" {
+				name = " " + name
+			}
+			fmt.Fprintf(stderr, "  -%s%s\n    \t%s", f.Name, name, usage)
 			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
 				fmt.Fprintf(stderr, " (default %s)", f.DefValue)
 			}
