@@ -50,7 +50,9 @@ func Execute(ctx context.Context, sw *Sweep, b Backend, out io.Writer) (*Outcome
 	}
 	fmt.Fprintf(out, "sweep %s: %d run%s; %s\n", sw.Dir, o.Total, plural(o.Total, "", "s"), describeStart(o))
 	var runErr error
-	if len(todo) > 0 {
+	if len(todo) > 0 || o.Busy > 0 {
+		// With nothing to run but runs in progress elsewhere, the Slurm
+		// backend still follows its jobs until they end.
 		runErr = b.Run(ctx, sw, todo, out)
 	}
 	states, err := sw.States()
