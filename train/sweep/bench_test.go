@@ -16,7 +16,9 @@ import (
 // the full analysis of each, in its own worker process), interleaved in
 // every iteration so that both see the same machine load. It reports runs
 // per second for -j 1 and -j 2 and their ratio, which is at most 2 on two
-// free cores:
+// free cores, and the CPU seconds the workers used per run with -j 1 and
+// -j 2: equal values mean that two workers do not slow each other down,
+// so that throughput grows with the cores that are free:
 //
 //	go test ./train/sweep -run '^$' -bench LocalJobs -benchtime 3x
 func BenchmarkLocalJobs(b *testing.B) {
@@ -24,7 +26,7 @@ func BenchmarkLocalJobs(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var secs [3]float64
+	var secs, cpu [3]float64
 	runs := 0
 	for b.Loop() {
 		for _, j := range []int{1, 2} {
@@ -32,11 +34,12 @@ func BenchmarkLocalJobs(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			start := time.Now()
+			start, cpu0 := time.Now(), childCPUSeconds()
 			if err := testLocal(j).Run(context.Background(), sw, sw.Plan.Runs, io.Discard); err != nil {
 				b.Fatal(err)
 			}
 			secs[j] += time.Since(start).Seconds()
+			cpu[j] += childCPUSeconds() - cpu0
 			for _, r := range sw.Plan.Runs {
 				if st, _ := RunState(sw.RunDir(r.Name)); st.Status != Complete {
 					b.Fatalf("%s: %s %s", r.Name, st.Status, st.Error)
@@ -49,6 +52,8 @@ func BenchmarkLocalJobs(b *testing.B) {
 	b.ReportMetric(float64(runs)/secs[1], "runs/s-j1")
 	b.ReportMetric(float64(runs)/secs[2], "runs/s-j2")
 	b.ReportMetric(secs[1]/secs[2], "speedup")
+	b.ReportMetric(cpu[1]/float64(runs), "cpu-s/run-j1")
+	b.ReportMetric(cpu[2]/float64(runs), "cpu-s/run-j2")
 }
 
 // BenchmarkBackendOverhead measures what each backend adds to every run:
