@@ -25,7 +25,7 @@ const checkpointEvery = time.Minute
 // weights; last good run saved, not analysed), Interrupted (ctx cancelled;
 // run so far saved) or Failed, and the error behind the last three.
 // Progress goes to log.
-func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Writer) (Status, error) {
+func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Writer, done func(Status, error)) (Status, error) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400) // as cmd/train: the tape allocates per instruction
 	}
@@ -38,7 +38,18 @@ func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Write
 			}
 		},
 	}
+	opt.Done = func(res *pipeline.Result, err error) {
+		logResult(log, res)
+		done(status(err))
+	}
 	res, err := pipeline.Run(ctx, cfg, opt)
+	if res != nil && res.Dir == "" {
+		logResult(log, res) // no directory was opened: Done was not called
+	}
+	return status(err)
+}
+
+func logResult(log io.Writer, res *pipeline.Result) {
 	if res != nil && res.Train != nil {
 		s := res.Train.Summary()
 		fmt.Fprintf(log, "saved %d iterations: final training loss %.4f, %.2f s\n", res.Saved, s.FinalTrainLoss, s.TrainSeconds)
@@ -46,6 +57,10 @@ func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Write
 	if res != nil && res.Report != nil {
 		fmt.Fprintf(log, "test performance %.3f on %d trials\n", res.Report.Accuracy.Performance, res.Report.Accuracy.N)
 	}
+}
+
+// status maps pipeline.Run's error to the run's Status.
+func status(err error) (Status, error) {
 	switch pipeline.StatusOf(err) {
 	case pipeline.Completed:
 		return Complete, nil

@@ -63,23 +63,36 @@ func RunWorker(ctx context.Context, dir string, log io.Writer) (*WorkerRecord, e
 	if err := os.Remove(filepath.Join(dir, WorkerFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
+	// finish records the outcome; the pipeline calls it while it still
+	// holds the run's lock, so that no one sees the run unlocked with no
+	// worker.json. It runs once.
+	var finished bool
+	var writeErr error
+	finish := func(st Status, err error) {
+		if finished {
+			return
+		}
+		finished = true
+		rec.Status = st
+		if err != nil {
+			rec.Error = err.Error()
+		}
+		rec.End = time.Now()
+		rec.WallSeconds = rec.End.Sub(rec.Start).Seconds()
+		fmt.Fprintf(log, "=== %s after %.2f s%s\n", rec.Status, rec.WallSeconds, ifNotEmpty(": ", rec.Error))
+		writeErr = writeWorkerRecord(dir, rec)
+	}
 	cfg, err := train.LoadConfigFile(filepath.Join(dir, train.ConfigFile))
 	if err == nil {
 		err = cfg.Validate()
 	}
 	if err != nil {
-		rec.Status = Failed
+		finish(Failed, err)
 	} else {
-		rec.Status, err = runPipeline(ctx, dir, cfg, log)
+		finish(runPipeline(ctx, dir, cfg, log, finish))
 	}
-	if err != nil {
-		rec.Error = err.Error()
-	}
-	rec.End = time.Now()
-	rec.WallSeconds = rec.End.Sub(rec.Start).Seconds()
-	fmt.Fprintf(log, "=== %s after %.2f s%s\n", rec.Status, rec.WallSeconds, ifNotEmpty(": ", rec.Error))
-	if err := writeWorkerRecord(dir, rec); err != nil {
-		return rec, fmt.Errorf("worker: %w", err)
+	if writeErr != nil {
+		return rec, fmt.Errorf("worker: %w", writeErr)
 	}
 	return rec, nil
 }
