@@ -351,8 +351,17 @@ func (e *Env) AddPeriod(name string, opts ...PeriodOption) {
 	case before != "":
 		start = e.lookup(before).Start - d
 	}
+	if math.IsNaN(d) || math.IsInf(d, 0) || math.IsNaN(start) || math.IsInf(start, 0) || d < 0 {
+		e.Fail(fmt.Errorf("period %s: start %v ms and duration %v ms: want finite values and a duration >= 0", name, start, d))
+		d, start = 0, 0
+	}
+	startIdx, endIdx := start/e.spec.Dt, (start+d)/e.spec.Dt
+	if !(endIdx <= MaxTrialSteps) || !(startIdx >= -MaxTrialSteps) {
+		e.Fail(fmt.Errorf("period %s ends at %v ms, %.3g steps of dt = %v ms; at most %d steps are allowed", name, start+d, endIdx, e.spec.Dt, MaxTrialSteps))
+		startIdx, endIdx = 0, 0
+	}
 	p := Period{Name: name, Start: start, End: start + d,
-		StartIdx: int(start / e.spec.Dt), EndIdx: int((start + d) / e.spec.Dt)}
+		StartIdx: int(startIdx), EndIdx: int(endIdx)}
 	setPeriod(&e.periods, p)
 	setPeriod(&e.cur.Periods, p)
 	e.build.tmaxRaw = math.Max(e.build.tmaxRaw, start+d)
@@ -392,9 +401,25 @@ func (e *Env) PeriodRows(name string) (start, end int) {
 	return p.StartIdx, p.EndIdx
 }
 
+// MaxTrialSteps bounds the rows of one trial (about a million: 17 minutes
+// at dt 1 ms): longer trials (e.g. a timing in hours at dt 1 ms) are an
+// error, not an allocation that exhausts memory.
+const MaxTrialSteps = 1 << 20
+
+// trialSteps returns the trial's rows, int(tmax/dt), or records an error
+// and returns 0 when that is not a finite number of at most MaxTrialSteps.
+func (e *Env) trialSteps() int {
+	steps := e.build.tmaxRaw / e.spec.Dt
+	if !(steps <= MaxTrialSteps) {
+		e.Fail(fmt.Errorf("the trial's periods last %v ms, %.3g steps of dt = %v ms; at most %d steps are allowed", e.build.tmaxRaw, steps, e.spec.Dt, MaxTrialSteps))
+		return 0
+	}
+	return int(steps)
+}
+
 func (e *Env) initOb() {
 	tr := &e.cur
-	tr.T = int(e.build.tmaxRaw / e.spec.Dt)
+	tr.T = e.trialSteps()
 	n := tr.T * tr.ObsDim
 	if cap(tr.Ob) < n {
 		tr.Ob = make([]float32, n)
@@ -407,7 +432,7 @@ func (e *Env) initOb() {
 
 func (e *Env) initGt() {
 	tr := &e.cur
-	T := int(e.build.tmaxRaw / e.spec.Dt)
+	T := e.trialSteps()
 	if tr.ActKind == Box {
 		tr.Gt = tr.Gt[:0]
 		n := T * tr.ActDim

@@ -425,3 +425,26 @@ func TestEnvBadActions(t *testing.T) {
 		t.Errorf("NaN vector: %v", err)
 	}
 }
+
+// TestEnvTrialTooLong: a trial beyond MaxTrialSteps is an error naming its
+// length, not an allocation (issue 8: a tiny dt or huge timing exhausted
+// memory or panicked).
+func TestEnvTrialTooLong(t *testing.T) {
+	for _, mod := range []func(*EnvSpec){
+		func(s *EnvSpec) { s.Dt = 1e-300 },
+		func(s *EnvSpec) { s.Timing.Set("stimulus", Constant(1e12)) },
+	} {
+		spec := EnvSpec{ID: "Toy-v0", Dt: 10, ObSpace: BoxSpace(3, Ch("fixation", 0), ChRange("stimulus", 1, 3)),
+			ActSpace: DiscreteSpace(3, Ch("fixation", 0), ChList("choice", 1, 2)),
+			Timing:   Timing{{"fixation", Constant(20)}, {"stimulus", Constant(60)}, {"decision", Constant(20)}},
+			Rewards:  Rewards{{"abort", -0.1}, {"correct", 1}, {"fail", 0}, {"miss", -0.5}}}
+		mod(&spec)
+		e, err := NewEnv(spec, &toy{}, IntSeed(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.NewTrial(nil); err == nil || !strings.Contains(err.Error(), "steps are allowed") {
+			t.Errorf("err = %v", err)
+		}
+	}
+}

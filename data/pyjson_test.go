@@ -159,6 +159,7 @@ func TestWritePyJSONMatchesPython(t *testing.T) {
 		`{"cohs":[1e70]}`, `{"cohs":[1e400, -1e400, 1e-400]}`, `{"a":1,"b":{"a":2,"a":3},"a":4}`,
 		`{"timing":{"fixation":["truncated_exponential",[100,50300]]}}`, `[1, 1.0, 1E5, -0, -0.0, 123456789012345678901234567890]`,
 		`{"s":"é😀\"\\\n\u0001","t":true,"f":false,"n":null}`, `{}`, `[]`, `"x"`, `3.14159`,
+		`["\uD800", "\ud83d\ude00", "\udc00\ud800", "\ud800x", "a\/b"]`, `{"\ud800": 1, "\ufffd": 2}`,
 	}
 	py := newPyOracle(t)
 	for _, d := range docs {

@@ -18,12 +18,14 @@ func EstimateMemory(cfg Config) model.MemoryEstimate {
 	cfg = cfg.Canonical()
 	mc := cfg.Model()
 	T, B, H := float64(cfg.SeqLen), float64(cfg.BatchSize), float64(cfg.NNeurons)
-	I := float64(mc.NInput)
+	I, O := float64(mc.NInput), float64(mc.NOutput)
 	w := model.WeightsBytes(mc)
 	return model.MemoryEstimate{
 		{What: "weights, Adam/RMSprop state and the last good copy", Fields: []string{"n_neurons"}, Bytes: 4 * w},
 		{What: "training graph", Fields: []string{"n_neurons", "seq_len", "batch_size"}, Bytes: model.TrainGraphBytes(mc, cfg.SeqLen, cfg.BatchSize, cfg.GraphKind())},
-		{What: "batches and network noise generated ahead", Fields: []string{"seq_len", "batch_size", "n_neurons"}, Bytes: 2 * 4 * T * B * (I + 1 + H)},
+		// inputs, targets (an action, or a vector for continuous actions),
+		// loss weights and noise
+		{What: "batches and network noise generated ahead", Fields: []string{"seq_len", "batch_size", "n_neurons"}, Bytes: 2 * 4 * T * B * (I + O + 1 + H)},
 		{What: "loss and accuracy of every iteration", Fields: []string{"n_iteration"}, Bytes: 16 * float64(cfg.NIteration)},
 		// The figure's canvas and up-sampled W_r grid, and model.npz's
 		// float64 and float32 copies of the weights.

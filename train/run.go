@@ -18,6 +18,15 @@ import (
 // Config is every hyperparameter of a training run (rundir.Config).
 type Config = rundir.Config
 
+// TaskList is the task key: one id or a list for a schedule (rundir.TaskList).
+type TaskList = rundir.TaskList
+
+// Kwargs is the task_kwargs key (rundir.Kwargs).
+type Kwargs = rundir.Kwargs
+
+// TutorialTask is the default task (rundir.TutorialTask).
+const TutorialTask = rundir.TutorialTask
+
 // Summary is the content of summary.json (rundir.Summary).
 type Summary = rundir.Summary
 

@@ -70,6 +70,12 @@ type Options struct {
 	// FixedPoints, if not nil, adds the fixed-point search to the analysis
 	// (analyze.RunOptions.FixedPoints).
 	FixedPoints *analyze.FixedPointOptions
+	// Done, if not nil, is called once just before Run returns, with Run's
+	// result and error, while the run directory is still locked: a caller
+	// that records the outcome next to the run (the sweep's worker.json)
+	// does so before another process may take the directory. It is not
+	// called if no directory was opened.
+	Done func(*Result, error)
 }
 
 // Result is what Run did.
@@ -149,6 +155,19 @@ func (e *NotEmptyError) Error() string {
 // Interrupted. A diverging run saves the last good weights and returns
 // status Diverged. The Result says what is on disk in every case.
 func Run(ctx context.Context, cfg train.Config, opt Options) (*Result, error) {
+	var d *rundir.Dir
+	res, err := run(ctx, cfg, opt, &d)
+	if d != nil {
+		if opt.Done != nil {
+			opt.Done(res, err)
+		}
+		d.Close()
+	}
+	return res, err
+}
+
+// run is Run; *dp is set to the run directory once it is open and locked.
+func run(ctx context.Context, cfg train.Config, opt Options, dp **rundir.Dir) (*Result, error) {
 	res := &Result{}
 	notify := func(s Stage) {
 		if opt.Notify != nil {
@@ -178,7 +197,7 @@ func Run(ctx context.Context, cfg train.Config, opt Options) (*Result, error) {
 	if err != nil {
 		return fail(StageSetup, err)
 	}
-	defer d.Close()
+	*dp = d
 	res.Dir, res.Unlocked = d.Path(), !d.Locked()
 	removeIfUnused := func() {
 		if created {

@@ -254,3 +254,42 @@ func TestRunNothingSaved(t *testing.T) {
 		t.Errorf("the unused directory is still there (%v)", err)
 	}
 }
+
+// TestRunDoneWhileLocked: Done sees Run's outcome while the directory is
+// still locked (the sweep's worker.json is written there, so that no one
+// sees the run unlocked without it), once; it is not called when no
+// directory was opened.
+func TestRunDoneWhileLocked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	var gotErr error
+	_, err := Run(ctx, small(50), Options{Dir: dir,
+		Progress: func(it train.Iteration) {
+			if it.Index == 2 {
+				cancel()
+			}
+		},
+		Done: func(r *Result, err error) {
+			calls++
+			gotErr = err
+			if !rundir.IsLocked(rundir.LockPath(dir)) {
+				t.Error("Done called after the directory was unlocked")
+			}
+			if r.Saved != 2 {
+				t.Errorf("Done: saved %d, want 2", r.Saved)
+			}
+		}})
+	if calls != 1 || gotErr != err || StatusOf(err) != Interrupted {
+		t.Errorf("Done called %d times with %v; Run returned %v", calls, gotErr, err)
+	}
+	if rundir.IsLocked(rundir.LockPath(dir)) {
+		t.Error("the directory is still locked after Run")
+	}
+	cfg := small(2)
+	cfg.NNeurons = -1
+	if _, err := Run(context.Background(), cfg, Options{Dir: filepath.Join(t.TempDir(), "x"),
+		Done: func(*Result, error) { t.Error("Done called without a directory") }}); err == nil {
+		t.Error("a bad config was accepted")
+	}
+}

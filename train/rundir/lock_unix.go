@@ -26,3 +26,13 @@ func tryLock(f *os.File) (bool, error) {
 	}
 	return false, err
 }
+
+// heldElsewhere reports whether another open file description holds an
+// exclusive flock on f's file.
+func heldElsewhere(f *os.File) bool {
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
+		return errors.Is(err, unix.EWOULDBLOCK)
+	}
+	unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return false
+}
