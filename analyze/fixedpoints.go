@@ -172,18 +172,18 @@ type FixedPointsJSON struct {
 	Input *fixedpoint.Input `json:"input"`
 	// Seed seeds the initial states (stream "fixed-points", index 0, of
 	// this seed) and the input's trials (index 1).
-	Seed          int64          `json:"seed"`
-	NTrajectories int            `json:"n_trajectories"`
-	Options       fpOptionsJSON  `json:"options"`
-	Summary       fixedpointJSON `json:"summary"`
+	Seed          int64              `json:"seed"`
+	NTrajectories int                `json:"n_trajectories"`
+	Options       FixedPointOptionsJSON      `json:"options"`
+	Summary       fixedpoint.Summary `json:"summary"`
 	// EigenvalueFigure is the point of fixed_points_eigenvalues.png (its
 	// row in fixed_points.npz) and why; absent without a point.
-	EigenvalueFigure *eigenFigureJSON `json:"eigenvalue_figure,omitempty"`
+	EigenvalueFigure *EigenvalueFigureJSON `json:"eigenvalue_figure,omitempty"`
 }
 
-type fixedpointJSON = fixedpoint.Summary
-
-type fpOptionsJSON struct {
+// FixedPointOptionsJSON are the search's options in metrics.json, under
+// fixed-point-finder's names.
+type FixedPointOptionsJSON struct {
 	NInits     int     `json:"n_inits"`
 	NoiseScale float64 `json:"noise_scale"`
 	TolQ       float64 `json:"tol_q"`
@@ -194,7 +194,9 @@ type fpOptionsJSON struct {
 	OutlierDistanceScale *float64 `json:"outlier_distance_scale"`
 }
 
-type eigenFigureJSON struct {
+// EigenvalueFigureJSON says which point fixed_points_eigenvalues.png shows:
+// its row in fixed_points.npz and why it was chosen.
+type EigenvalueFigureJSON struct {
 	Point int    `json:"point"`
 	Which string `json:"which"`
 }
@@ -204,12 +206,12 @@ func (f *FixedPoints) json() *FixedPointsJSON {
 	o := f.Result.Options
 	j := &FixedPointsJSON{
 		Input: f.Input, Seed: f.Seed, NTrajectories: f.NTrajectories,
-		Options: fpOptionsJSON{NInits: len(f.Result.All), NoiseScale: o.NoiseScale, TolQ: o.TolQ, TolQSlow: o.TolQSlow,
+		Options: FixedPointOptionsJSON{NInits: len(f.Result.All), NoiseScale: o.NoiseScale, TolQ: o.TolQ, TolQSlow: o.TolQSlow,
 			TolUnique: o.TolUnique, MaxIters: o.MaxIters, OutlierDistanceScale: finite(o.OutlierDistanceScale)},
 		Summary: f.Result.Summary(),
 	}
 	if f.Showcase >= 0 {
-		j.EigenvalueFigure = &eigenFigureJSON{Point: f.Showcase, Which: f.Why}
+		j.EigenvalueFigure = &EigenvalueFigureJSON{Point: f.Showcase, Which: f.Why}
 	}
 	return j
 }
