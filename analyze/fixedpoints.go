@@ -172,10 +172,10 @@ type FixedPointsJSON struct {
 	Input *fixedpoint.Input `json:"input"`
 	// Seed seeds the initial states (stream "fixed-points", index 0, of
 	// this seed) and the input's trials (index 1).
-	Seed          int64              `json:"seed"`
-	NTrajectories int                `json:"n_trajectories"`
-	Options       FixedPointOptionsJSON      `json:"options"`
-	Summary       fixedpoint.Summary `json:"summary"`
+	Seed          int64                 `json:"seed"`
+	NTrajectories int                   `json:"n_trajectories"`
+	Options       FixedPointOptionsJSON `json:"options"`
+	Summary       fixedpoint.Summary    `json:"summary"`
 	// EigenvalueFigure is the point of fixed_points_eigenvalues.png (its
 	// row in fixed_points.npz) and why; absent without a point.
 	EigenvalueFigure *EigenvalueFigureJSON `json:"eigenvalue_figure,omitempty"`
