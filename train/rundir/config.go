@@ -54,12 +54,17 @@ type Config struct {
 // network noise 0.1 and tau 100 ms, batches of 16, 1000 iterations of Adam at
 // learning rate 0.01 on the cross-entropy loss, seed 0, on the fast graph.
 func DefaultConfig() Config {
-	stimLen, stimNoise := float64(tutorialStimLen), tutorialStimNoise
+	return baseConfig().Canonical()
+}
+
+// baseConfig is DefaultConfig before the task's defaults are filled in:
+// the stimulus shorthands are unset, so that a file or flags naming another
+// task do not inherit the tutorial's stimulus length and noise (which
+// Canonical adds for TutorialTask only).
+func baseConfig() Config {
 	return Config{
 		Task:          TaskList{TutorialTask},
 		Dt:            20,
-		StimLen:       &stimLen,
-		StimNoise:     &stimNoise,
 		SeqLen:        60,
 		NNeurons:      64,
 		NetworkNoise:  0.1,
@@ -69,7 +74,7 @@ func DefaultConfig() Config {
 		NIteration:    1000,
 		LearningRate:  0.01,
 		Optimizer:     "Adam",
-		Loss:          "CrossEntropy",
+		Loss:          "", // Canonical: CrossEntropy, or L2 for a Box action space
 		Seed:          0,
 		Graph:         "fast",
 	}
@@ -282,11 +287,11 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 // line (flags left at their defaults never override the file). The result is
 // canonical and validated.
 func ConfigFlags(fs *flag.FlagSet) func() (Config, error) {
-	flagCfg := DefaultConfig()
+	flagCfg := baseConfig()
 	flagCfg.bindFlags(fs)
 	path := fs.String("config", "", "JSON configuration `file` (keys as the flags; flags given on the command line override it)")
 	return func() (Config, error) {
-		cfg := DefaultConfig()
+		cfg := baseConfig()
 		if *path != "" {
 			var err error
 			if cfg, err = LoadConfigFile(*path); err != nil {

@@ -250,6 +250,15 @@ func TestConfigFlags(t *testing.T) {
 		{"bad graph", []string{"-graph", "slow"}, nil, `graph = "slow": allowed: fast, reference`},
 		{"invalid value", []string{"-tau", "5"}, nil, "tau = 5"},
 		{"NaN rejected", []string{"-stim_noise", "NaN"}, nil, "stim_noise"},
+		// Another task does not inherit the tutorial's stim_len/stim_noise
+		// (they would name keywords it lacks) or its cross-entropy loss.
+		{"another task", []string{"-task", "ReachingDelayResponse-v0"}, func(c *Config) {
+			c.Task, c.StimLen, c.StimNoise, c.Loss = TaskList{"ReachingDelayResponse-v0"}, nil, nil, "L2"
+		}, ""},
+		{"another task, shorthand given", []string{"-task", "ContextDecisionMaking-v0", "-stim_noise", "0.5"}, func(c *Config) {
+			c.Task, c.StimLen, c.StimNoise = TaskList{"ContextDecisionMaking-v0"}, nil, fptr(0.5)
+		}, ""},
+		{"shorthand the task lacks", []string{"-task", "ReachingDelayResponse-v0", "-stim_noise", "0.5"}, nil, "has no sigma keyword"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := parseArgs(c.args...)

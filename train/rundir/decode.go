@@ -52,7 +52,7 @@ func decodeRunConfig(r io.Reader) (runConfig, error) {
 	if err := checkKeys(b); err != nil {
 		return runConfig{}, fmt.Errorf("JSON configuration: %w", err)
 	}
-	rc := runConfig{Config: DefaultConfig()}
+	rc := runConfig{Config: baseConfig()}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rc); err != nil {

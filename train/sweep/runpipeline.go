@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/taskrnn/taskrnn/analyze"
 	"github.com/taskrnn/taskrnn/train"
 	"github.com/taskrnn/taskrnn/train/pipeline"
 )
@@ -19,7 +20,8 @@ const checkpointEvery = time.Minute
 // runPipeline does for one run directory what cmd/train does
 // (pipeline.Run): it trains cfg (saving a checkpoint every
 // checkpointEvery), commits the run files, then tests the network on
-// analyze.DefaultTrials fresh trials and commits the analysis; every commit
+// analyze.DefaultTrials fresh trials, searches its fixed points (cmd/train's
+// defaults) and commits the analysis; every commit
 // is atomic (train/rundir), so metrics.json appears together with the rest
 // of the analysis. It returns Complete, Diverged (non-finite loss or
 // weights; last good run saved, not analysed), Interrupted (ctx cancelled;
@@ -38,6 +40,8 @@ func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Write
 			}
 		},
 	}
+	fp := analyze.DefaultFixedPointOptions() // as cmd/train's default
+	opt.FixedPoints = &fp
 	opt.Done = func(res *pipeline.Result, err error) {
 		logResult(log, res)
 		done(status(err))
