@@ -79,6 +79,8 @@ type seq[F float] struct {
 
 	hsDense, dpreDense *tensor.Dense // H and P as (T*B, H) tensors
 
+	k32 *kern32 // float32 kernels (fast32.go); nil: the gonum paths below
+
 	hNodes []*G.Node // the step nodes h_0..h_{T-1}, set by the builder
 
 	// filled during SymDiff
@@ -99,6 +101,9 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		wrT:  make([]F, H*H),
 	}
 	s.hsDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
+	if is32[F]() {
+		s.k32 = newKern32(B, H)
+	}
 	if train {
 		s.deriv = make([]F, T*B*H)
 		s.dpre = make([]F, T*B*H)
@@ -195,6 +200,10 @@ func newInProj[F float](s *seq[F]) *inProjOp[F] {
 func (o *inProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	x, wx, b := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	if k := s.k32; k != nil {
+		k.inProj(s.T*s.B, s.I, s.H, f32(x), f32(wx), f32(b), f32(s.xp))
+		return o.out, nil
+	}
 	for j := 0; j < s.H; j++ {
 		for i := 0; i < s.I; i++ {
 			o.wxT[i*s.H+j] = wx[j*s.I+i]
@@ -221,6 +230,7 @@ func (o *inProjOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	}
 	db, err := apply(&colSumOp[F]{
 		fusedOp: newFused("colSum"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H)), tt(2, s.dtype)),
+		s:       s,
 	}, "colSum", grad)
 	if err != nil {
 		return nil, err
@@ -256,6 +266,18 @@ func (o *stepOp[F]) Do(v ...G.Value) (G.Value, error) {
 		hPrev, v = vals[F](v[0]), v[1:]
 	}
 	xp, noise, wr := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	if k := s.k32; k != nil {
+		if t == 0 {
+			k.packRec(s.H, f32(wr), s.train)
+		}
+		var d []float32
+		if s.train {
+			d = f32(s.block(s.deriv, t, s.H))
+		}
+		k.step(s.B, s.H, s.act, float32(s.alpha), float32(s.c), f32(s.block(xp, t, s.H)), f32(hPrev),
+			f32(s.block(noise, t, s.H)), f32(s.pre), f32(s.act1), f32(s.block(s.hs, t, s.H)), d)
+		return o.out, nil
+	}
 	if t == 0 {
 		// W_rᵀ for every step's product, so that it reads rows of W_rᵀ
 		for i := 0; i < s.H; i++ {
@@ -365,6 +387,10 @@ type preGradOp[F float] struct {
 func (o *preGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	g, d, p := vals[F](v[0]), s.block(s.deriv, o.t, s.H), s.block(s.dpre, o.t, s.H)
+	if k := s.k32; k != nil {
+		k.preGrad(float32(s.alpha), f32(g), f32(d), f32(p))
+		return o.out, nil
+	}
 	a := s.alpha
 	for i := range p {
 		p[i] = a * g[i] * d[i]
@@ -385,6 +411,10 @@ func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	g, p, wr, d := vals[F](v[0]), vals[F](v[1]), vals[F](v[2]), vals[F](v[3])
 	out := vals[F](o.out)
 	dPrev := s.block(d, o.t-1, s.H)
+	if k := s.k32; k != nil {
+		k.prevGrad(s.B, s.H, float32(s.alpha), f32(g), f32(dPrev), f32(p), f32(out))
+		return o.out, nil
+	}
 	a := s.alpha
 	for i := range out {
 		out[i] = (1-a)*g[i] + dPrev[i]
@@ -412,6 +442,10 @@ func (o *recGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	clear(out)
 	n := (s.T - 1) * s.B
 	p := vals[F](v[0])
+	if k := s.k32; k != nil {
+		k.mm.mul(s.H, s.H, n, f32(p[s.B*s.H:]), 1, s.H, f32(s.hs), s.H, f32(out), s.H, false) // P[1:]ᵀ H[:T-1]
+		return o.out, nil
+	}
 	gemmAcc(true, s.H, s.H, n, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, out, s.H) // += P[1:]ᵀ H[:T-1]
 	return o.out, nil
 }
@@ -427,8 +461,12 @@ type inGradWOp[F float] struct {
 func (o *inGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	x, dxp := vals[F](v[0]), vals[F](v[1])
-	clear(o.tmp)
-	gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, o.tmp, s.H)
+	if k := s.k32; k != nil {
+		k.mm.mul(s.I, s.H, s.T*s.B, f32(x), 1, s.I, f32(dxp), s.H, f32(o.tmp), s.H, false) // Xᵀ dXP
+	} else {
+		clear(o.tmp)
+		gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, o.tmp, s.H)
+	}
 	out := vals[F](o.out)
 	for i := 0; i < s.I; i++ {
 		for j := 0; j < s.H; j++ {
@@ -439,11 +477,18 @@ func (o *inGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 }
 
 // colSumOp: the sum of the rows of a matrix (its column sums).
-type colSumOp[F float] struct{ fusedOp }
+type colSumOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
 
 func (o *colSumOp[F]) Do(v ...G.Value) (G.Value, error) {
 	x, out := vals[F](v[0]), vals[F](o.out)
 	n := len(out)
+	if k := o.s.k32; k != nil {
+		k.colSum(n, f32(x), f32(out))
+		return o.out, nil
+	}
 	clear(out)
 	for r := 0; r < len(x); r += n {
 		axpy(1, x[r:r+n], out)
@@ -494,6 +539,10 @@ func (o *outProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 	wo, bo := vals[F](v[0]), vals[F](v[1])
 	z := vals[F](o.out)
 	n := s.T * s.B
+	if k := s.k32; k != nil {
+		k.outProj(n, s.H, s.O, f32(wo), f32(bo), f32(s.hs), f32(z))
+		return o.out, nil
+	}
 	for k := 0; k < s.O; k++ {
 		row := z[k*n : (k+1)*n]
 		for i := range row {
@@ -564,6 +613,10 @@ func (o *outGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	dz := vals[F](v[0])
 	n := s.T * s.B
 	out := vals[F](o.out)
+	if k := s.k32; k != nil {
+		k.mm.mul(s.O, s.H, n, f32(dz), n, 1, f32(s.hs), s.H, f32(out), s.H, false)
+		return o.out, nil
+	}
 	clear(out)
 	gemmAcc(false, s.O, s.H, n, dz, n, s.hs, s.H, out, s.H)
 	return o.out, nil
@@ -580,6 +633,10 @@ func (o *outGradHOp[F]) Do(v ...G.Value) (G.Value, error) {
 	dz, wo := vals[F](v[0]), vals[F](v[1])
 	n := s.T * s.B
 	out := vals[F](o.out)
+	if k := s.k32; k != nil {
+		k.mm.mul(n, s.H, s.O, f32(dz), 1, n, f32(wo), s.H, f32(out), s.H, false) // dZᵀ W_o
+		return o.out, nil
+	}
 	clear(out)
 	gemmAcc(true, n, s.H, s.O, dz, n, wo, s.H, out, s.H)
 	return o.out, nil

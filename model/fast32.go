@@ -1,0 +1,190 @@
+package model
+
+import "math"
+
+// This file holds the float32 paths of the fused operations (fused.go) on
+// the assembly kernels: the matrix products on a register-blocked
+// micro-kernel (gemm.go), the element-wise work of a step and of its
+// gradient in one vectorised pass each. Graphs of float64 weights, and
+// builds without the kernels (other architectures, -tags purego), take the
+// gonum paths in fused.go instead; the tests compare both.
+
+// kern32 is the float32 machinery of one graph.
+type kern32 struct {
+	mm *gemm32
+	ew bool // the element-wise AVX2+FMA kernels run here
+
+	// the weights packed in panels for the micro-kernel, by step 0 of each
+	// run (the weights do not change during a run)
+	wrTP []float32 // W_rᵀ (H×H): B of the forward products h_{t-1} W_rᵀ
+	wrP  []float32 // W_r (H×H): B of the backward products P_t W_r
+	wxTP []float32 // W_xᵀ (I×H): B of the input projection
+
+	zeros []float32 // h_{-1} = 0 (B×H)
+	dTmp  []float32 // f'(pre) of a forward-only graph, discarded (B×H)
+}
+
+// newKern32 returns the float32 kernels of a graph of B trials and H units,
+// or nil where no micro-kernel runs.
+func newKern32(B, H int) *kern32 {
+	mm := bestGemm32()
+	if mm == nil {
+		return nil
+	}
+	return &kern32{mm: mm, ew: haveAVX2FMA(), zeros: make([]float32, B*H), dTmp: make([]float32, B*H)}
+}
+
+// inProj: xp (TB×H) = x (TB×I) W_xᵀ + b, W_x (H×I).
+func (k *kern32) inProj(TB, I, H int, x, wx, b, xp []float32) {
+	k.wxTP = k.mm.packPanels(k.wxTP, I, H, wx, 1, I)
+	for r := range TB {
+		copy(xp[r*H:(r+1)*H], b)
+	}
+	k.mm.mulPanels(TB, H, I, x, I, 1, k.wxTP, xp, H, true)
+}
+
+// packRec packs W_r (H×H) for the forward products and, if train, for the
+// backward ones.
+func (k *kern32) packRec(H int, wr []float32, train bool) {
+	k.wrTP = k.mm.packPanels(k.wrTP, H, H, wr, 1, H)
+	if train {
+		k.wrP = k.mm.packPanels(k.wrP, H, H, wr, H, 1)
+	}
+}
+
+// step is step t's forward pass on (B×H) blocks: pre = xp + hPrev W_rᵀ
+// (hPrev nil at t = 0), then h = (1-α) hPrev + α f(pre) + c·noise with
+// d = f'(pre) (d may be nil: a forward-only graph keeps no derivative).
+func (k *kern32) step(B, H int, act Activation, alpha, c float32, xp, hPrev, noise, pre, fx, h, d []float32) {
+	copy(pre, xp)
+	if hPrev != nil {
+		k.mm.mulPanels(B, H, H, hPrev, H, 1, k.wrTP, pre, H, true)
+	} else {
+		hPrev = k.zeros
+	}
+	n := B * H
+	if act == ReLU && k.ew {
+		if d == nil {
+			d = k.dTmp
+		}
+		n8 := n &^ 7
+		if n8 > 0 {
+			stepReLUAVX2(n8, &pre[0], &hPrev[0], &noise[0], &h[0], &d[0], 1-alpha, alpha, c)
+		}
+		for i := n8; i < n; i++ {
+			var di float32
+			if pre[i] > 0 {
+				di = 1
+			}
+			h[i] = (1-alpha)*hPrev[i] + alpha*reluTail(pre[i]) + c*noise[i]
+			d[i] = di
+		}
+		return
+	}
+	if d != nil {
+		activate(act, pre, fx, d)
+	} else {
+		activateOnly(act, pre, fx)
+	}
+	for i := range h[:n] {
+		h[i] = (1-alpha)*hPrev[i] + alpha*fx[i] + c*noise[i]
+	}
+}
+
+// preGrad: p = (α g) ⊙ d.
+func (k *kern32) preGrad(alpha float32, g, d, p []float32) {
+	n := len(p)
+	n8 := 0
+	if k.ew {
+		n8 = n &^ 7
+		if n8 > 0 {
+			scaleMulAVX2(n8, &g[0], &d[0], &p[0], alpha)
+		}
+	}
+	for i := n8; i < n; i++ {
+		p[i] = alpha * g[i] * d[i]
+	}
+}
+
+// prevGrad: out = (1-α) g + dPrev + p W_r, all (B×H).
+func (k *kern32) prevGrad(B, H int, alpha float32, g, dPrev, p, out []float32) {
+	n := B * H
+	n8 := 0
+	if k.ew {
+		n8 = n &^ 7
+		if n8 > 0 {
+			axpbyAVX2(n8, &g[0], &dPrev[0], &out[0], 1-alpha)
+		}
+	}
+	for i := n8; i < n; i++ {
+		out[i] = (1-alpha)*g[i] + dPrev[i]
+	}
+	k.mm.mulPanels(B, H, H, p, H, 1, k.wrP, out, H, true)
+}
+
+// colSum: out (H) = Σ over the rows of x (rows×H).
+func (k *kern32) colSum(H int, x, out []float32) {
+	clear(out)
+	H8 := 0
+	if k.ew {
+		H8 = H &^ 7
+	}
+	for r := 0; r < len(x); r += H {
+		row := x[r : r+H]
+		if H8 > 0 {
+			addToAVX2(H8, &row[0], &out[0])
+		}
+		for j := H8; j < H; j++ {
+			out[j] += row[j]
+		}
+	}
+}
+
+// outProj: z (O×n) with z[o*n+r] = W_o[o]·hs[r] + b_o[o], hs (n×H): dot
+// products of every state with up to four rows of W_o at a time.
+func (k *kern32) outProj(n, H, O int, wo, bo, hs, z []float32) {
+	if !k.ew {
+		for o := range O {
+			w := wo[o*H : (o+1)*H]
+			for r := range n {
+				var s float32
+				for j, v := range hs[r*H : (r+1)*H] {
+					s += w[j] * v
+				}
+				z[o*n+r] = s + bo[o]
+			}
+		}
+		return
+	}
+	H8 := H &^ 7
+	var out [4]float32
+	for o0 := 0; o0 < O; o0 += 4 {
+		var w [4][]float32
+		for q := range w {
+			w[q] = wo[min(o0+q, O-1)*H:][:H] // rows past O repeat the last one, unused
+		}
+		for r := range n {
+			h := hs[r*H : (r+1)*H]
+			if H8 > 0 {
+				dot4AVX2(H8, &h[0], &w[0][0], &w[1][0], &w[2][0], &w[3][0], &out)
+			} else {
+				out = [4]float32{}
+			}
+			for q := 0; q < 4 && o0+q < O; q++ {
+				s := out[q]
+				for j := H8; j < H; j++ {
+					s += w[q][j] * h[j]
+				}
+				z[(o0+q)*n+r] = s + bo[o0+q]
+			}
+		}
+	}
+}
+
+// reluTail is max(0, x) with NaN passed through, as stepReLUAVX2.
+func reluTail(x float32) float32 {
+	if x > 0 || math.IsNaN(float64(x)) {
+		return x
+	}
+	return 0
+}

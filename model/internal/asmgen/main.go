@@ -1,0 +1,327 @@
+// Command asmgen writes the amd64 assembly kernels of package model with
+// avo (github.com/mmcloughlin/avo): model/kernels_amd64.s and the Go
+// declarations in model/kernels_amd64_decl.go. It is run by go generate in
+// package model (see model/kernels_amd64.go):
+//
+//	go run -C internal/asmgen . -out ../../kernels_amd64.s -stubs ../../kernels_amd64_decl.go -pkg model
+//
+// It is a module of its own so that avo is not a dependency of taskrnn.
+//
+// The kernels:
+//
+//   - gemm8x32AVX512 and gemm6x16AVX2: register-blocked micro-kernels of a
+//     float32 matrix product, C[mr×nr] (+)= A[mr×k]·B[k×nr], with A read
+//     through any row and column strides (packed panels, row-major or
+//     transposed matrices) and B through a row stride (a packed panel or a
+//     row-major matrix). C stays in registers while k runs: 16 ZMM
+//     accumulators for the 8×32 AVX-512 tile, 12 YMM for the 6×16 AVX2+FMA
+//     tile (the BLIS/GotoBLAS micro-kernel; see Van Zee and van de Geijn,
+//     "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", 2015).
+//     Every element of C is one chain of fused multiply-adds over l = 0..k-1
+//     in order, starting from C (or 0), so both kernels give the same bits.
+//   - element-wise passes of the fused RNN step (AVX2+FMA, 8 floats at a
+//     time; the callers finish the last n mod 8 elements in Go).
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+func main() {
+	ConstraintExpr("amd64,!purego")
+	gemmKernel("gemm8x32AVX512", 8, 2, 64, func(i int) VecPhysical { return zmm(i) })
+	gemmKernel("gemm6x16AVX2", 6, 2, 32, func(i int) VecPhysical { return ymm(i) })
+	stepReLU()
+	scaleMul()
+	axpby()
+	addTo()
+	dot4()
+	Generate()
+}
+
+var zmms = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+	Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}
+
+var ymms = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+
+func zmm(i int) VecPhysical { return zmms[i] }
+func ymm(i int) VecPhysical { return ymms[i] }
+
+// gemmKernel writes a micro-kernel for an mr × (nv·w) tile of C, w floats
+// per vector of vbytes bytes, vec(i) the i-th vector register. Registers:
+// B row in vec(0..nv-1), broadcasts in the next mr registers (AVX-512) or
+// in two alternating ones (AVX2), accumulators in the last mr·nv.
+//
+// Rows of A are addressed as a0 + {0, 1, 2, 3}·rs and a4 + {0, 1, 2, 3}·rs
+// with a4 = a0 + 4·rs, so any row stride rs works with two base registers.
+func gemmKernel(name string, mr, nv, vbytes int, vec func(int) VecPhysical) {
+	TEXT(name, NOSPLIT, "func(k int, a *float32, rsA, csA int, b *float32, ldb int, c *float32, ldc int, accumulate int)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s computes C (+)= A·B for a %d×%d tile of C: C[i*ldc+j] for i < %d, j < %d,", name, mr, nv*vbytes/4, mr, nv*vbytes/4),
+		"A[i][l] = a[i*rsA+l*csA], B[l][j] = b[l*ldb+j], l < k; strides in elements.",
+		"C starts from its value if accumulate != 0, else from 0. k may be 0.")
+	k, a0, a4, rs, rs3, cs := RCX, RSI, RDI, R8, R9, R10
+	bp, ldb, cp, ldc, tmp, row := RBX, R11, RDX, R12, R13, RAX
+	Load(Param("k"), k)
+	Load(Param("a"), a0)
+	Load(Param("rsA"), rs)
+	SHLQ(U8(2), rs)
+	Load(Param("csA"), cs)
+	SHLQ(U8(2), cs)
+	Load(Param("b"), bp)
+	Load(Param("ldb"), ldb)
+	SHLQ(U8(2), ldb)
+	Load(Param("c"), cp)
+	Load(Param("ldc"), ldc)
+	SHLQ(U8(2), ldc)
+	LEAQ(Mem{Base: rs, Index: rs, Scale: 2}, rs3) // 3·rs
+	LEAQ(Mem{Base: a0, Index: rs, Scale: 4}, a4)  // a0 + 4·rs
+
+	nacc := mr * nv
+	accBase := 32
+	if vbytes == 32 {
+		accBase = 16
+	}
+	acc := func(i, v int) VecPhysical { return vec(accBase - nacc + i*nv + v) }
+
+	// Accumulators: C or 0.
+	Load(Param("accumulate"), tmp)
+	TESTQ(tmp, tmp)
+	JZ(LabelRef(name + "_zero"))
+	MOVQ(cp, row)
+	for i := range mr {
+		for v := range nv {
+			VMOVUPS(Mem{Base: row, Disp: v * vbytes}, acc(i, v))
+		}
+		if i < mr-1 {
+			ADDQ(ldc, row)
+		}
+	}
+	JMP(LabelRef(name + "_loop0"))
+	Label(name + "_zero")
+	for i := range mr {
+		for v := range nv {
+			if vbytes == 64 {
+				VPXORD(acc(i, v), acc(i, v), acc(i, v)) // VXORPS on ZMM needs AVX512DQ
+			} else {
+				VXORPS(acc(i, v), acc(i, v), acc(i, v))
+			}
+		}
+	}
+
+	Label(name + "_loop0")
+	TESTQ(k, k)
+	JZ(LabelRef(name + "_store"))
+	Label(name + "_loop")
+	for v := range nv {
+		VMOVUPS(Mem{Base: bp, Disp: v * vbytes}, vec(v))
+	}
+	rowAddr := func(i int) Mem {
+		base := a0
+		if i >= 4 {
+			base = a4
+		}
+		switch i % 4 {
+		case 0:
+			return Mem{Base: base}
+		case 1:
+			return Mem{Base: base, Index: rs, Scale: 1}
+		case 2:
+			return Mem{Base: base, Index: rs, Scale: 2}
+		}
+		return Mem{Base: base, Index: rs3, Scale: 1}
+	}
+	for i := range mr {
+		var bc VecPhysical
+		if vbytes == 64 {
+			bc = vec(nv + i)
+		} else {
+			bc = vec(nv + i%2)
+		}
+		VBROADCASTSS(rowAddr(i), bc)
+		for v := range nv {
+			VFMADD231PS(vec(v), bc, acc(i, v))
+		}
+	}
+	ADDQ(cs, a0)
+	ADDQ(cs, a4)
+	ADDQ(ldb, bp)
+	DECQ(k)
+	JNZ(LabelRef(name + "_loop"))
+
+	Label(name + "_store")
+	MOVQ(cp, row)
+	for i := range mr {
+		for v := range nv {
+			VMOVUPS(acc(i, v), Mem{Base: row, Disp: v * vbytes})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, row)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// elementwise loads n and the named pointers, runs body on 8 floats at a
+// time (offset off bytes) and advances; n mod 8 elements are left to the caller.
+func elementwise(n GPPhysical, ptrs []GPPhysical, body func()) {
+	SHRQ(U8(3), n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	body()
+	for _, p := range ptrs {
+		ADDQ(U8(32), p)
+	}
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// broadcastParam loads the float32 parameter name into all lanes of y.
+func broadcastParam(name string, y VecPhysical) {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	VBROADCASTSS(b.Addr, y)
+}
+
+// stepReLU: h = oma·hPrev + a·relu(pre) + c·noise and d = [pre > 0] (1 or 0).
+// relu(x) = max(0, x) with NaN passed through (so a diverging run shows NaN).
+func stepReLU() {
+	TEXT("stepReLUAVX2", NOSPLIT, "func(n int, pre, hPrev, noise, h, d *float32, oma, a, c float32)")
+	Pragma("noescape")
+	Doc("stepReLUAVX2 computes, for i < n rounded down to a multiple of 8,",
+		"h[i] = oma*hPrev[i] + a*max(0, pre[i]) + c*noise[i] (two fused multiply-adds",
+		"after the product oma*hPrev[i]) and d[i] = 1 if pre[i] > 0, else 0.",
+		"max(0, NaN) is NaN.")
+	n, pre, hp, nz, h, d := RCX, RSI, RDI, R8, R9, R10
+	Load(Param("n"), n)
+	Load(Param("pre"), pre)
+	Load(Param("hPrev"), hp)
+	Load(Param("noise"), nz)
+	Load(Param("h"), h)
+	Load(Param("d"), d)
+	broadcastParam("oma", Y13)
+	broadcastParam("a", Y14)
+	broadcastParam("c", Y15)
+	VXORPS(Y12, Y12, Y12)
+	MOVQ(U32(0x3f800000), RAX) // 1.0
+	MOVQ(RAX, X11)
+	VBROADCASTSS(X11, Y11)
+	elementwise(n, []GPPhysical{pre, hp, nz, h, d}, func() {
+		VMOVUPS(Mem{Base: pre}, Y0)
+		VMAXPS(Y0, Y12, Y1)                 // Intel maxps(0, pre): pre if either is NaN
+		VCMPPS(U8(0x0e), Y12, Y0, Y2)       // pre > 0 (GT_OS)
+		VANDPS(Y11, Y2, Y2)                 // 1 or 0
+		VMULPS(Mem{Base: hp}, Y13, Y3)      // oma·hPrev
+		VFMADD231PS(Y1, Y14, Y3)            // + a·relu
+		VFMADD231PS(Mem{Base: nz}, Y15, Y3) // + c·noise
+		VMOVUPS(Y3, Mem{Base: h})
+		VMOVUPS(Y2, Mem{Base: d})
+	})
+}
+
+// scaleMul: p = (a·x)·d, the gradient through the activation (a parameter
+// may not be called g, the name of a register in Go's assembler).
+func scaleMul() {
+	TEXT("scaleMulAVX2", NOSPLIT, "func(n int, x, d, p *float32, a float32)")
+	Pragma("noescape")
+	Doc("scaleMulAVX2 computes p[i] = (a*x[i])*d[i] for i < n rounded down to a multiple of 8.")
+	n, g, d, p := RCX, RSI, RDI, R8
+	Load(Param("n"), n)
+	Load(Param("x"), g)
+	Load(Param("d"), d)
+	Load(Param("p"), p)
+	broadcastParam("a", Y15)
+	elementwise(n, []GPPhysical{g, d, p}, func() {
+		VMULPS(Mem{Base: g}, Y15, Y0)
+		VMULPS(Mem{Base: d}, Y0, Y0)
+		VMOVUPS(Y0, Mem{Base: p})
+	})
+}
+
+// axpby: out = a·x + y (one fused multiply-add).
+func axpby() {
+	TEXT("axpbyAVX2", NOSPLIT, "func(n int, x, y, out *float32, a float32)")
+	Pragma("noescape")
+	Doc("axpbyAVX2 computes out[i] = a*x[i] + y[i] (fused) for i < n rounded down to a multiple of 8.")
+	n, x, y, out := RCX, RSI, RDI, R8
+	Load(Param("n"), n)
+	Load(Param("x"), x)
+	Load(Param("y"), y)
+	Load(Param("out"), out)
+	broadcastParam("a", Y15)
+	elementwise(n, []GPPhysical{x, y, out}, func() {
+		VMOVUPS(Mem{Base: y}, Y0)
+		VFMADD231PS(Mem{Base: x}, Y15, Y0)
+		VMOVUPS(Y0, Mem{Base: out})
+	})
+}
+
+// addTo: y += x.
+func addTo() {
+	TEXT("addToAVX2", NOSPLIT, "func(n int, x, y *float32)")
+	Pragma("noescape")
+	Doc("addToAVX2 computes y[i] += x[i] for i < n rounded down to a multiple of 8.")
+	n, x, y := RCX, RSI, RDI
+	Load(Param("n"), n)
+	Load(Param("x"), x)
+	Load(Param("y"), y)
+	elementwise(n, []GPPhysical{x, y}, func() {
+		VMOVUPS(Mem{Base: y}, Y0)
+		VADDPS(Mem{Base: x}, Y0, Y0)
+		VMOVUPS(Y0, Mem{Base: y})
+	})
+}
+
+// dot4: four dot products of x with w0..w3 in one pass over x.
+func dot4() {
+	TEXT("dot4AVX2", NOSPLIT, "func(n int, x, w0, w1, w2, w3 *float32, out *[4]float32)")
+	Pragma("noescape")
+	Doc("dot4AVX2 sets out[k] = Σ x[i]*wk[i] over i < n rounded down to a multiple of 8:",
+		"eight partial sums per k (fused multiply-adds in order of i), then added pairwise.")
+	n, x, w0, w1, w2, w3, out := RCX, RSI, RDI, R8, R9, R10, R11
+	Load(Param("n"), n)
+	Load(Param("x"), x)
+	Load(Param("w0"), w0)
+	Load(Param("w1"), w1)
+	Load(Param("w2"), w2)
+	Load(Param("w3"), w3)
+	Load(Param("out"), out)
+	ws := []GPPhysical{w0, w1, w2, w3}
+	for k := range 4 {
+		VXORPS(ymm(k), ymm(k), ymm(k))
+	}
+	SHRQ(U8(3), n)
+	JZ(LabelRef("reduce"))
+	Label("loop")
+	VMOVUPS(Mem{Base: x}, Y4)
+	for k, w := range ws {
+		VFMADD231PS(Mem{Base: w}, Y4, ymm(k))
+	}
+	ADDQ(U8(32), x)
+	for _, w := range ws {
+		ADDQ(U8(32), w)
+	}
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("reduce")
+	for k := range 4 {
+		y := ymm(k)
+		VEXTRACTF128(U8(1), y, X5)
+		VADDPS(X5, y.AsX(), X6) // 4 sums
+		VHADDPS(X6, X6, X6)
+		VHADDPS(X6, X6, X6)
+		VMOVSS(X6, Mem{Base: out, Disp: 4 * k})
+	}
+	VZEROUPPER()
+	RET()
+}

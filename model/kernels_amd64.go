@@ -1,0 +1,26 @@
+//go:build amd64 && !purego
+
+package model
+
+import "golang.org/x/sys/cpu"
+
+//go:generate go run -C internal/asmgen . -out ../../kernels_amd64.s -stubs ../../kernels_amd64_decl.go -pkg model
+
+// gemmKernels returns the matrix micro-kernels this processor can run, best
+// first: the 8×32 AVX-512 kernel where the CPU (and the OS) support
+// AVX-512F, the 6×16 AVX2+FMA kernel where they support AVX2 and FMA.
+// GODEBUG=cpu.avx512f=off (or cpu.avx2=off, cpu.fma=off) hides a feature
+// from golang.org/x/sys/cpu, and so from this choice.
+func gemmKernels() []microKernel {
+	var ks []microKernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, microKernel{name: "avx512", mr: 8, nr: 32, fn: gemm8x32AVX512})
+	}
+	if haveAVX2FMA() {
+		ks = append(ks, microKernel{name: "avx2", mr: 6, nr: 16, fn: gemm6x16AVX2})
+	}
+	return ks
+}
+
+// haveAVX2FMA reports whether the element-wise AVX2+FMA kernels can run.
+func haveAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }

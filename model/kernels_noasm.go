@@ -1,0 +1,19 @@
+//go:build !amd64 || purego
+
+package model
+
+// gemmKernels returns no micro-kernels: the products run on gonum.
+func gemmKernels() []microKernel { return nil }
+
+// haveAVX2FMA is false: the element-wise passes run in Go.
+func haveAVX2FMA() bool { return false }
+
+func stepReLUAVX2(n int, pre, hPrev, noise, h, d *float32, oma, a, c float32) {
+	panic("model: stepReLUAVX2 without assembly")
+}
+func scaleMulAVX2(n int, g, d, p *float32, a float32) { panic("model: scaleMulAVX2 without assembly") }
+func axpbyAVX2(n int, x, y, out *float32, a float32)  { panic("model: axpbyAVX2 without assembly") }
+func addToAVX2(n int, x, y *float32)                  { panic("model: addToAVX2 without assembly") }
+func dot4AVX2(n int, x, w0, w1, w2, w3 *float32, out *[4]float32) {
+	panic("model: dot4AVX2 without assembly")
+}

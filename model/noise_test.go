@@ -1,0 +1,120 @@
+package model
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"testing"
+)
+
+// TestNoiseDistribution: one million values of the stream have the moments
+// of a standard normal, pass a Kolmogorov-Smirnov test against its CDF, and
+// reach the tail beyond r = 3.44 as often as they should.
+func TestNoiseDistribution(t *testing.T) {
+	const n = 1 << 20
+	x := make([]float32, n)
+	NewNoise(1).Fill(x)
+	var s1, s2, s4 float64
+	tail := 0
+	for _, v := range x {
+		f := float64(v)
+		s1 += f
+		s2 += f * f
+		s4 += f * f * f * f
+		if math.Abs(f) > zigR {
+			tail++
+		}
+	}
+	mean, vr := s1/n, s2/n-(s1/n)*(s1/n)
+	kurt := s4 / n / (vr * vr)
+	if math.Abs(mean) > 5/math.Sqrt(n) || math.Abs(vr-1) > 5*math.Sqrt(2.0/n) || math.Abs(kurt-3) > 5*math.Sqrt(24.0/n) {
+		t.Errorf("mean %v, variance %v, kurtosis %v: want 0, 1, 3", mean, vr, kurt)
+	}
+	wantTail := n * math.Erfc(zigR/math.Sqrt2)
+	if d := math.Abs(float64(tail) - wantTail); d > 5*math.Sqrt(wantTail) {
+		t.Errorf("%d values beyond ±%v, want %.0f ± %.0f", tail, zigR, wantTail, math.Sqrt(wantTail))
+	}
+	s := make([]float64, n)
+	for i, v := range x {
+		s[i] = float64(v)
+	}
+	sort.Float64s(s)
+	var ks float64
+	for i, v := range s {
+		c := 0.5 * math.Erfc(-v/math.Sqrt2)
+		ks = math.Max(ks, math.Max(math.Abs(c-float64(i)/n), math.Abs(c-float64(i+1)/n)))
+	}
+	// critical value at p = 0.001: 1.95/sqrt(n)
+	if ks > 1.95/math.Sqrt(n) {
+		t.Errorf("Kolmogorov-Smirnov statistic %.5f > %.5f", ks, 1.95/math.Sqrt(n))
+	}
+}
+
+// TestNoiseStreamCuts: the stream is the same however Fill calls cut it,
+// and a marshalled position resumes it exactly.
+func TestNoiseStreamCuts(t *testing.T) {
+	want := make([]float32, 100000)
+	NewNoise(7).Fill(want)
+	for _, cuts := range [][]int{{1}, {3, 1, 2}, {7, 64, 1000}, {99999}} {
+		n := NewNoise(7)
+		var got []float32
+		for i := 0; len(got) < len(want); i++ {
+			m := min(cuts[i%len(cuts)], len(want)-len(got))
+			buf := make([]float32, m)
+			n.Fill(buf)
+			got = append(got, buf...)
+			if i == 5 {
+				// resume from a marshalled position
+				b, err := n.MarshalBinary()
+				if err != nil {
+					t.Fatal(err)
+				}
+				n = new(Noise)
+				if err := n.UnmarshalBinary(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("cuts %v: stream differs", cuts)
+		}
+	}
+	if err := new(Noise).UnmarshalBinary([]byte("junk")); err == nil {
+		t.Error("UnmarshalBinary accepted junk")
+	}
+}
+
+// TestNoiseKeys: NewNoise(s) is the one-word key {s}; keys that differ in
+// any word, or only in length (trailing zeros), give different streams;
+// keys of 0 or more than 7 words are errors.
+func TestNoiseKeys(t *testing.T) {
+	first := func(n *Noise) []float32 {
+		x := make([]float32, 8)
+		n.Fill(x)
+		return x
+	}
+	key := func(k ...uint32) []float32 {
+		n, err := NewNoiseKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first(n)
+	}
+	if !slices.Equal(first(NewNoise(5)), key(5)) {
+		t.Error("NewNoise(5) differs from NewNoiseKey({5})")
+	}
+	keys := [][]uint32{{0}, {0, 0}, {0, 0, 0, 0}, {5}, {5, 0}, {0, 5}, {1, 2, 3, 4}, {1, 2, 3, 5}, {2, 1, 3, 4}, {1, 2, 3, 4, 0, 0, 0}}
+	seen := map[float32][]uint32{}
+	for _, k := range keys {
+		v := key(k...)[0]
+		if prev, ok := seen[v]; ok {
+			t.Errorf("keys %v and %v start with the same value %v", prev, k, v)
+		}
+		seen[v] = k
+	}
+	for _, k := range [][]uint32{nil, {1, 2, 3, 4, 5, 6, 7, 8}} {
+		if _, err := NewNoiseKey(k); err == nil {
+			t.Errorf("NewNoiseKey(%v): no error", k)
+		}
+	}
+}
