@@ -439,13 +439,13 @@ type recGradOp[F float] struct {
 func (o *recGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	out := vals[F](o.out)
-	clear(out)
 	n := (s.T - 1) * s.B
 	p := vals[F](v[0])
 	if k := s.k32; k != nil {
 		k.mm.mul(s.H, s.H, n, f32(p[s.B*s.H:]), 1, s.H, f32(s.hs), s.H, f32(out), s.H, false) // P[1:]ᵀ H[:T-1]
 		return o.out, nil
 	}
+	clear(out)
 	gemmAcc(true, s.H, s.H, n, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, out, s.H) // += P[1:]ᵀ H[:T-1]
 	return o.out, nil
 }

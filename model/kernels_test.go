@@ -5,11 +5,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
+	"gorgonia.org/tensor"
 )
 
 // randFloats returns n standard normal float32 values.
@@ -324,5 +326,53 @@ func reportGFLOPs(b *testing.B, flops float64, cpu0 time.Duration) {
 	b.ReportMetric(total/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	if cpu0 >= 0 {
 		b.ReportMetric(total/(processCPU()-cpu0).Seconds()/1e9, "cpu-GFLOP/s")
+	}
+}
+
+// TestGraphSameBitsOnEveryKernel trains the tutorial's network for a few
+// steps on each micro-kernel of this machine: losses, outputs and
+// gradients agree to the bit (so GODEBUG=cpu.avx512f=off changes no result).
+func TestGraphSameBitsOnEveryKernel(t *testing.T) {
+	ks := gemmKernels()
+	if len(ks) < 2 {
+		t.Skipf("kernels on this machine: %v", kernelNames(ks))
+	}
+	cfg := tutorialConfig()
+	const T, B = 12, 5 // B = 5: partial tiles on every kernel
+	var first [5][]float64
+	var firstLoss []float64
+	for ki, kern := range ks {
+		w := InitWeights(cfg, 3, tensor.Float32)
+		g, err := NewTrainGraph(cfg, w, T, B, CrossEntropy, Fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.net.(*fastNet[float32]).s.k32.mm = newGemm32(kern)
+		var losses []float64
+		for i := range 3 {
+			inputs, class, noise := testData(cfg, T, B, uint64(i))
+			l, err := g.Run(inputs, Targets{Class: class}, noise)
+			if err != nil {
+				t.Fatal(err)
+			}
+			losses = append(losses, l)
+		}
+		grads, err := g.Gradients()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Close()
+		if ki == 0 {
+			first, firstLoss = grads, losses
+			continue
+		}
+		if !slices.Equal(losses, firstLoss) {
+			t.Errorf("%s: losses %v, %s: %v", kern.name, losses, ks[0].name, firstLoss)
+		}
+		for i := range grads {
+			if !slices.Equal(grads[i], first[i]) {
+				t.Errorf("%s: gradient of %s differs from %s's", kern.name, StateDictNames[i], ks[0].name)
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,34 +12,41 @@ import (
 // Noise is a deterministic stream of float32 standard normal values for the
 // network noise.
 //
-// Source of randomness: ChaCha8 (math/rand/v2.ChaCha8, the C2SP chacha8rand
-// generator, specified independently of Go's implementation) seeded with 32
-// bytes made from the key: eight little-endian uint32 words, the number of
-// key words, then the key words, then zeros. Keys of 1 to 7 words therefore
-// map to distinct seeds (the seeding is injective), so distinct keys give
-// distinct streams by construction.
+// Randomness: two ChaCha8 streams (math/rand/v2.ChaCha8, the C2SP
+// chacha8rand generator, specified independently of Go's implementation),
+// each seeded with 32 bytes made from the key: eight little-endian uint32
+// words, a header word, then the key words, then zeros. The header is the
+// number of key words for the main stream and that number plus 2³¹ for the
+// auxiliary one, so keys of 1 to 7 words map to distinct seeds (the seeding
+// is injective) and distinct keys give distinct streams by construction.
 //
 // Normals: Marsaglia and Tsang's ziggurat ("The Ziggurat Method for
 // Generating Random Variables", J. Stat. Softw. 5(8), 2000) with 256 layers
-// (tail start r as in NumPy's ziggurat), in float32. Each value takes 32
-// bits of the stream (the low and then the high half of each 64-bit
+// (tail start r as in NumPy's ziggurat), in float32. Value i starts from
+// word i of the main stream (the low, then the high half of each 64-bit
 // output): bits 0-7 choose the layer, bit 8 the sign and bits 9-31 the
 // 23-bit abscissa, so layer and abscissa are independent (unlike the
-// paper's overlapping bits). About 98.7% of the values are accepted at once
-// (one comparison and one product); the others take further 32-bit words
-// from the same stream. The tables are computed in float64 with the paper's
-// recurrence.
+// paper's overlapping bits). About 98.5% of the values are accepted at once
+// (one comparison and one product); the others continue with words of the
+// auxiliary stream (wedge tests, the tail), in the order of the values. So
+// value i depends only on word i and on the rejections before it, which
+// keeps the stream independent of how Fill calls cut it and lets the fast
+// path run on whole blocks of words. The tables are computed in float64
+// with the paper's recurrence.
 //
-// A seed gives the same stream on every platform whose math.Exp and
+// A key gives the same stream on every platform whose math.Exp and
 // math.Log round the tables' values the same way (the tables are rounded
 // to float32, so a one-ulp difference in float64 practically never shows).
 // A Noise must not be used by several goroutines at once.
 type Noise struct {
-	src     *rand.ChaCha8
-	half    uint32 // the unused high half of the last 64-bit output
-	hasHalf bool
-	zig     *ziggurat
+	main, aux *rand.ChaCha8
+	words     [noiseBlock]uint32 // words of the main stream; words[pos:] are unused
+	pos       int
+	zig       *ziggurat
 }
+
+// noiseBlock is the number of main-stream words drawn at a time.
+const noiseBlock = 256
 
 // maxNoiseKey is the longest key NewNoiseKey accepts.
 const maxNoiseKey = 7
@@ -50,12 +58,21 @@ func NewNoiseKey(key []uint32) (*Noise, error) {
 	if len(key) == 0 || len(key) > maxNoiseKey {
 		return nil, fmt.Errorf("model: noise key has %d words, want 1 to %d", len(key), maxNoiseKey)
 	}
-	var seed [32]byte
-	binary.LittleEndian.PutUint32(seed[0:], uint32(len(key)))
-	for i, w := range key {
-		binary.LittleEndian.PutUint32(seed[4+4*i:], w)
+	seed := func(header uint32) [32]byte {
+		var s [32]byte
+		binary.LittleEndian.PutUint32(s[0:], header)
+		for i, w := range key {
+			binary.LittleEndian.PutUint32(s[4+4*i:], w)
+		}
+		return s
 	}
-	return &Noise{src: rand.NewChaCha8(seed), zig: newZiggurat()}, nil
+	n := uint32(len(key))
+	return &Noise{
+		main: rand.NewChaCha8(seed(n)),
+		aux:  rand.NewChaCha8(seed(n | 1<<31)),
+		pos:  noiseBlock,
+		zig:  newZiggurat(),
+	}, nil
 }
 
 // NewNoise returns the stream of the one-word key {seed} (usually
@@ -68,136 +85,141 @@ func NewNoise(seed uint32) *Noise {
 	return n
 }
 
-// word returns the next 32 bits of the stream.
-func (n *Noise) word() uint32 {
-	if n.hasHalf {
-		n.hasHalf = false
-		return n.half
+// refill draws the next block of main-stream words.
+func (n *Noise) refill() {
+	for i := 0; i < noiseBlock; i += 2 {
+		x := n.main.Uint64()
+		n.words[i], n.words[i+1] = uint32(x), uint32(x>>32)
 	}
-	x := n.src.Uint64()
-	n.half, n.hasHalf = uint32(x>>32), true
-	return uint32(x)
+	n.pos = 0
 }
 
 // Fill overwrites dst with the next len(dst) values of the stream. The
 // stream does not depend on how it is cut into Fill calls.
 func (n *Noise) Fill(dst []float32) {
 	z := n.zig
-	for i := 0; i < len(dst); {
-		if n.hasHalf || i+1 == len(dst) {
-			dst[i] = n.normal(n.word())
-			i++
-			continue
+	for len(dst) > 0 {
+		if n.pos == noiseBlock {
+			n.refill()
 		}
-		// two values from one 64-bit output, fast path inline
-		x := n.src.Uint64()
-		lo, hi := uint32(x), uint32(x>>32)
-		l, j := lo&zigMask, lo>>zigShift
-		if j >= z.k[l] {
-			// the slow path reads the following words, the high half first
-			n.half, n.hasHalf = hi, true
-			dst[i] = n.slow(lo)
-			i++
-			continue
+		m := min(len(dst), noiseBlock-n.pos)
+		for q, u := range n.words[n.pos : n.pos+m] {
+			l, j := u&zigMask, u>>zigShift
+			if j < z.k[l] {
+				dst[q] = withSign(float32(j)*z.w[l], u)
+			} else {
+				dst[q] = n.slow(u)
+			}
 		}
-		v := float32(j) * z.w[l]
-		if lo&zigSign != 0 {
-			v = -v
-		}
-		dst[i] = v
-		dst[i+1] = n.normal(hi)
-		i += 2
+		n.pos += m
+		dst = dst[m:]
 	}
 }
 
-// normal returns the standard normal value that starts with the 32-bit word u.
-func (n *Noise) normal(u uint32) float32 {
-	z := n.zig
-	l, j := u&zigMask, u>>zigShift
-	if j < z.k[l] {
-		v := float32(j) * z.w[l]
-		if u&zigSign != 0 {
-			v = -v
-		}
-		return v
-	}
-	return n.slow(u)
+// withSign returns v (>= 0) negated if u has the sign bit zigSign set,
+// without a branch (the sign is a coin flip, which a branch mispredicts
+// half the time).
+func withSign(v float32, u uint32) float32 {
+	return math.Float32frombits(math.Float32bits(v) ^ (u&zigSign)<<(31-8))
 }
 
-// slow finishes a value whose first word u fell outside the layer's
-// rectangle: the tail beyond r (layer 0) or the wedge test, drawing more
-// words until a value is accepted.
+// slow finishes a value whose first word u fell outside its layer's
+// rectangle: the tail beyond r (layer 0) or the wedge test, drawing
+// further words from the auxiliary stream until a value is accepted.
 func (n *Noise) slow(u uint32) float32 {
 	z := n.zig
 	for {
 		l, j := u&zigMask, u>>zigShift
-		neg := u&zigSign != 0
-		var x float64
-		if l == 0 {
-			if j < z.k[0] {
-				x = float64(float32(j) * z.w[0])
-			} else {
-				// Marsaglia's tail: x = r + e1/r with 2 e2 > (e1/r)² for exponentials e1, e2
-				for {
-					e1 := -math.Log(n.uniform()) / zigR
-					e2 := -math.Log(n.uniform())
-					if e2+e2 > e1*e1 {
-						x = zigR + e1
-						break
-					}
+		x := float64(float32(j) * z.w[l])
+		switch {
+		case j < z.k[l]:
+			return withSign(float32(x), u)
+		case l == 0:
+			// Marsaglia's tail: x = r + e1/r with 2 e2 > (e1/r)² for exponentials e1, e2
+			for {
+				e1 := -math.Log(n.uniform()) / zigR
+				e2 := -math.Log(n.uniform())
+				if e2+e2 > e1*e1 {
+					return withSign(float32(zigR+e1), u)
 				}
 			}
-		} else {
-			if j < z.k[l] {
-				x = float64(float32(j) * z.w[l])
-			} else {
-				x = float64(float32(j) * z.w[l])
-				y := z.f[l] + float64(n.word())*(1.0/(1<<32))*(z.f[l-1]-z.f[l])
-				if y >= math.Exp(-0.5*x*x) {
-					u = n.word()
-					continue
-				}
+		default:
+			y := z.f[l] + n.uniform()*(z.f[l-1]-z.f[l])
+			if y < math.Exp(-0.5*x*x) {
+				return withSign(float32(x), u)
 			}
 		}
-		if neg {
-			x = -x
-		}
-		return float32(x)
+		u = uint32(n.aux.Uint64())
 	}
 }
 
-// uniform returns a uniform value in (0, 1) from the next 64 bits.
+// uniform returns a uniform value in (0, 1) from the next 64 bits of the
+// auxiliary stream.
 func (n *Noise) uniform() float64 {
-	hi, lo := n.word(), n.word()
-	return (float64(uint64(hi)<<21^uint64(lo)>>11) + 0.5) / (1 << 53)
+	return (float64(n.aux.Uint64()>>11) + 0.5) / (1 << 53)
 }
 
-// MarshalBinary returns the stream's position (the ChaCha8 state and any
-// half-used output), so that a checkpoint can resume it exactly.
+// MarshalBinary returns the stream's position (both ChaCha8 states and the
+// unused words of the current block), so that a checkpoint can resume it
+// exactly.
 func (n *Noise) MarshalBinary() ([]byte, error) {
-	b, err := n.src.MarshalBinary()
+	m, err := n.main.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 5, 5+len(b))
-	if n.hasHalf {
-		out[0] = 1
-		binary.LittleEndian.PutUint32(out[1:], n.half)
+	a, err := n.aux.MarshalBinary()
+	if err != nil {
+		return nil, err
 	}
-	return append(out, b...), nil
+	out := []byte("taskrnn-noise:")
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(m)))
+	out = append(out, m...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(a)))
+	out = append(out, a...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(noiseBlock-n.pos))
+	for _, w := range n.words[n.pos:] {
+		out = binary.LittleEndian.AppendUint32(out, w)
+	}
+	return out, nil
 }
 
 // UnmarshalBinary restores a position written by MarshalBinary. Error: data
 // not written by MarshalBinary.
 func (n *Noise) UnmarshalBinary(data []byte) error {
-	if len(data) < 5 || data[0] > 1 {
-		return errors.New("model: noise state: not written by Noise.MarshalBinary")
+	bad := errors.New("model: noise state: not written by Noise.MarshalBinary")
+	rest, ok := bytes.CutPrefix(data, []byte("taskrnn-noise:"))
+	if !ok {
+		return bad
 	}
-	src := new(rand.ChaCha8)
-	if err := src.UnmarshalBinary(data[5:]); err != nil {
-		return fmt.Errorf("model: noise state: %w", err)
+	var gens [2]*rand.ChaCha8
+	for i := range gens {
+		if len(rest) < 4 {
+			return bad
+		}
+		l := int(binary.LittleEndian.Uint32(rest))
+		rest = rest[4:]
+		if l > len(rest) {
+			return bad
+		}
+		gens[i] = new(rand.ChaCha8)
+		if err := gens[i].UnmarshalBinary(rest[:l]); err != nil {
+			return fmt.Errorf("model: noise state: %w", err)
+		}
+		rest = rest[l:]
 	}
-	n.src, n.hasHalf, n.half = src, data[0] == 1, binary.LittleEndian.Uint32(data[1:5])
+	main, aux := gens[0], gens[1]
+	if len(rest) < 4 {
+		return bad
+	}
+	left := int(binary.LittleEndian.Uint32(rest))
+	rest = rest[4:]
+	if left > noiseBlock || len(rest) != 4*left {
+		return bad
+	}
+	n.main, n.aux, n.pos = main, aux, noiseBlock-left
+	for i := range left {
+		n.words[n.pos+i] = binary.LittleEndian.Uint32(rest[4*i:])
+	}
 	if n.zig == nil {
 		n.zig = newZiggurat()
 	}

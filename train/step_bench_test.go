@@ -33,8 +33,9 @@ func stepFLOPs(I, H, O, T, B int) float64 {
 // ReLU, 3 outputs, CrossEntropy, Adam lr 0.01) on fixed random data, with
 // the network noise drawn in the step (model.Noise.Fill, as the script's
 // torch.randn), the forward and backward pass (fast graph, float32) and the
-// optimiser step, all on the calling goroutine. It reports ms/iter and the
-// GFLOP/s of the matrix products (stepFLOPs).
+// optimiser step, all on the calling goroutine. It reports ms/iter, the
+// GFLOP/s of the matrix products (stepFLOPs) and the process's CPU time per
+// iteration (run it with GOMAXPROCS=1 to compare with PyTorch on one core).
 //
 //	go test ./train -run '^$' -bench 'StepGrid/H=64/B=16/T=60$' -benchtime 200x
 func BenchmarkStepGrid(b *testing.B) {
@@ -46,12 +47,19 @@ func BenchmarkStepGrid(b *testing.B) {
 					step() // warm-up: first-run allocations
 					b.ReportAllocs()
 					b.ResetTimer()
+					cpu0 := processCPU()
 					for b.Loop() {
 						step()
 					}
 					s := b.Elapsed().Seconds() / float64(b.N)
 					b.ReportMetric(1000*s, "ms/iter")
 					b.ReportMetric(stepFLOPs(3, H, 3, T, B)/s/1e9, "GFLOP/s")
+					if cpu0 >= 0 {
+						// CPU time of the process (all threads, GC included):
+						// less disturbed than wall time by other processes
+						c := (processCPU() - cpu0).Seconds() / float64(b.N)
+						b.ReportMetric(1000*c, "cpu-ms/iter")
+					}
 				})
 			}
 		}
