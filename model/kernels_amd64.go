@@ -2,7 +2,11 @@
 
 package model
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 //go:generate go run -C internal/asmgen . -out ../../kernels_amd64.s -stubs ../../kernels_amd64_decl.go -pkg model
 
@@ -24,3 +28,26 @@ func gemmKernels() []microKernel {
 
 // haveAVX2FMA reports whether the element-wise AVX2+FMA kernels can run.
 func haveAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+
+// zigKernel is a vectorised fast path of the ziggurat (noise.go): it writes
+// the values of n words (a multiple of width) and the rejection bitmap
+// (bit i%8 of byte i/8 for value i), as the Go loop would.
+type zigKernel struct {
+	fn    func(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8)
+	width int
+}
+
+// zigKernels returns the ziggurat kernels this processor can run, best
+// first: AVX-512F (16 values at a time), AVX2 (8).
+func zigKernels() []zigKernel {
+	var ks []zigKernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, zigKernel{func(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8) {
+			zigFastAVX512(n, words, k, w, dst, (*uint16)(unsafe.Pointer(rej)))
+		}, 16})
+	}
+	if cpu.X86.HasAVX2 {
+		ks = append(ks, zigKernel{zigFastAVX2, 8})
+	}
+	return ks
+}

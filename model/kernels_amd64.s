@@ -407,3 +407,91 @@ reduce:
 	VMOVSS       X6, 12(R11)
 	VZEROUPPER
 	RET
+
+// func zigFastAVX512(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint16)
+// Requires: AVX, AVX512F
+TEXT ·zigFastAVX512(SB), NOSPLIT, $0-48
+	MOVQ         n+0(FP), CX
+	MOVQ         words+8(FP), SI
+	MOVQ         k+16(FP), R8
+	MOVQ         w+24(FP), R9
+	MOVQ         dst+32(FP), DI
+	MOVQ         rej+40(FP), R10
+	MOVL         $0x000000ff, AX
+	VPBROADCASTD AX, Z30
+	MOVL         $0x00000100, AX
+	VPBROADCASTD AX, Z31
+	SHRQ         $0x04, CX
+	JZ           done
+
+loop:
+	VMOVDQU32  (SI), Z0
+	VPANDD     Z30, Z0, Z1
+	VPSRLD     $0x09, Z0, Z2
+	KXNORW     K1, K1, K1
+	VPGATHERDD (R8)(Z1*4), K1, Z3
+	KXNORW     K2, K2, K2
+	VGATHERDPS (R9)(Z1*4), K2, Z4
+	VPCMPUD    $0x05, Z3, Z2, K3
+	VCVTDQ2PS  Z2, Z5
+	VMULPS     Z4, Z5, Z5
+	VPANDD     Z31, Z0, Z6
+	VPSLLD     $0x17, Z6, Z6
+	VPXORD     Z6, Z5, Z5
+	VMOVUPS    Z5, (DI)
+	KMOVW      K3, (R10)
+	ADDQ       $0x40, SI
+	ADDQ       $0x40, DI
+	ADDQ       $0x02, R10
+	DECQ       CX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func zigFastAVX2(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8)
+// Requires: AVX, AVX2, SSE2
+TEXT ·zigFastAVX2(SB), NOSPLIT, $0-48
+	MOVQ         n+0(FP), CX
+	MOVQ         words+8(FP), SI
+	MOVQ         k+16(FP), R8
+	MOVQ         w+24(FP), R9
+	MOVQ         dst+32(FP), DI
+	MOVQ         rej+40(FP), R10
+	MOVQ         $0x000000ff, AX
+	MOVQ         AX, X14
+	VPBROADCASTD X14, Y14
+	MOVQ         $0x00000100, AX
+	MOVQ         AX, X15
+	VPBROADCASTD X15, Y15
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU    (SI), Y0
+	VPAND      Y14, Y0, Y1
+	VPSRLD     $0x09, Y0, Y2
+	VPCMPEQD   Y7, Y7, Y7
+	VPGATHERDD Y7, (R8)(Y1*4), Y3
+	VPCMPEQD   Y8, Y8, Y8
+	VGATHERDPS Y8, (R9)(Y1*4), Y4
+	VPCMPGTD   Y2, Y3, Y5
+	VCVTDQ2PS  Y2, Y6
+	VMULPS     Y4, Y6, Y6
+	VPAND      Y15, Y0, Y9
+	VPSLLD     $0x17, Y9, Y9
+	VPXOR      Y9, Y6, Y6
+	VMOVUPS    Y6, (DI)
+	VMOVMSKPS  Y5, AX
+	XORL       $0x000000ff, AX
+	MOVB       AL, (R10)
+	ADDQ       $0x20, SI
+	ADDQ       $0x20, DI
+	ADDQ       $0x01, R10
+	DECQ       CX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET

@@ -46,3 +46,16 @@ func addToAVX2(n int, x *float32, y *float32)
 //
 //go:noescape
 func dot4AVX2(n int, x *float32, w0 *float32, w1 *float32, w2 *float32, w3 *float32, out *[4]float32)
+
+// zigFastAVX512 writes the ziggurat's fast-path values of words[i] into dst[i]
+// for i < n rounded down to a multiple of 16, and in rej[i/16] bit i%16 set
+// where the value is rejected (dst[i] is then to be replaced).
+//
+//go:noescape
+func zigFastAVX512(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint16)
+
+// zigFastAVX2 is zigFastAVX512 on 8 words at a time: n rounded down to a
+// multiple of 8, rej[i/8] bit i%8 set where the value is rejected.
+//
+//go:noescape
+func zigFastAVX2(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8)

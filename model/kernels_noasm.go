@@ -17,3 +17,12 @@ func addToAVX2(n int, x, y *float32)                  { panic("model: addToAVX2 
 func dot4AVX2(n int, x, w0, w1, w2, w3 *float32, out *[4]float32) {
 	panic("model: dot4AVX2 without assembly")
 }
+
+// zigKernel is a vectorised fast path of the ziggurat (none in this build).
+type zigKernel struct {
+	fn    func(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8)
+	width int
+}
+
+// zigKernels returns no kernels: Noise.Fill runs its Go loop.
+func zigKernels() []zigKernel { return nil }

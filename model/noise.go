@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	mathbits "math/bits"
 	"math/rand/v2"
 )
 
@@ -43,6 +44,11 @@ type Noise struct {
 	words     [noiseBlock]uint32 // words of the main stream; words[pos:] are unused
 	pos       int
 	zig       *ziggurat
+
+	// the vectorised fast path (kernels_amd64.go), if any, and its
+	// rejection bitmap
+	fast *zigKernel
+	rej  [noiseBlock / 8]uint8
 }
 
 // noiseBlock is the number of main-stream words drawn at a time.
@@ -67,12 +73,14 @@ func NewNoiseKey(key []uint32) (*Noise, error) {
 		return s
 	}
 	n := uint32(len(key))
-	return &Noise{
+	nz := &Noise{
 		main: rand.NewChaCha8(seed(n)),
 		aux:  rand.NewChaCha8(seed(n | 1<<31)),
 		pos:  noiseBlock,
 		zig:  newZiggurat(),
-	}, nil
+	}
+	nz.fast = bestZigKernel()
+	return nz, nil
 }
 
 // NewNoise returns the stream of the one-word key {seed} (usually
@@ -83,6 +91,14 @@ func NewNoise(seed uint32) *Noise {
 		panic(err) // a one-word key is always valid
 	}
 	return n
+}
+
+// bestZigKernel returns the best vectorised ziggurat of this processor, or nil.
+func bestZigKernel() *zigKernel {
+	if ks := zigKernels(); len(ks) > 0 {
+		return &ks[0]
+	}
+	return nil
 }
 
 // refill draws the next block of main-stream words.
@@ -103,7 +119,21 @@ func (n *Noise) Fill(dst []float32) {
 			n.refill()
 		}
 		m := min(len(dst), noiseBlock-n.pos)
-		for q, u := range n.words[n.pos : n.pos+m] {
+		words := n.words[n.pos : n.pos+m]
+		v := 0
+		if n.fast != nil && m >= n.fast.width {
+			// the fast path on whole vectors, then the rejected values in order
+			v = m / n.fast.width * n.fast.width
+			n.fast.fn(v, &words[0], &z.k[0], &z.w[0], &dst[0], &n.rej[0])
+			for b, bits := range n.rej[:v/8] {
+				for ; bits != 0; bits &= bits - 1 {
+					i := 8*b + mathbits.TrailingZeros8(bits)
+					dst[i] = n.slow(words[i])
+				}
+			}
+		}
+		for q := v; q < m; q++ {
+			u := words[q]
 			l, j := u&zigMask, u>>zigShift
 			if j < z.k[l] {
 				dst[q] = withSign(float32(j)*z.w[l], u)
@@ -222,6 +252,7 @@ func (n *Noise) UnmarshalBinary(data []byte) error {
 	}
 	if n.zig == nil {
 		n.zig = newZiggurat()
+		n.fast = bestZigKernel()
 	}
 	return nil
 }

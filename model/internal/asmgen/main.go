@@ -21,6 +21,9 @@
 //     in order, starting from C (or 0), so both kernels give the same bits.
 //   - element-wise passes of the fused RNN step (AVX2+FMA, 8 floats at a
 //     time; the callers finish the last n mod 8 elements in Go).
+//   - the fast path of the ziggurat normal generator (model/noise.go) on 16
+//     (AVX-512) or 8 (AVX2) words at a time, with gathers from the layer
+//     tables; it returns which values need the slow path, which stays in Go.
 package main
 
 import (
@@ -40,6 +43,8 @@ func main() {
 	axpby()
 	addTo()
 	dot4()
+	zigAVX512()
+	zigAVX2()
 	Generate()
 }
 
@@ -322,6 +327,103 @@ func dot4() {
 		VHADDPS(X6, X6, X6)
 		VMOVSS(X6, Mem{Base: out, Disp: 4 * k})
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// zigAVX512: the ziggurat's fast path on 16 words at a time. For word u:
+// l = u & 255, j = u >> 9, v = float32(j)·w[l] with the sign bit of u (bit
+// 8) moved to bit 31; rejected where j >= k[l] (bit set in rej).
+func zigAVX512() {
+	TEXT("zigFastAVX512", NOSPLIT, "func(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint16)")
+	Pragma("noescape")
+	Doc("zigFastAVX512 writes the ziggurat's fast-path values of words[i] into dst[i]",
+		"for i < n rounded down to a multiple of 16, and in rej[i/16] bit i%16 set",
+		"where the value is rejected (dst[i] is then to be replaced).")
+	n, wp, kp, tw, dst, rej, tmp := RCX, RSI, R8, R9, RDI, R10, RAX
+	Load(Param("n"), n)
+	Load(Param("words"), wp)
+	Load(Param("k"), kp)
+	Load(Param("w"), tw)
+	Load(Param("dst"), dst)
+	Load(Param("rej"), rej)
+	MOVL(U32(255), tmp.As32())
+	VPBROADCASTD(tmp.As32(), Z30)
+	MOVL(U32(256), tmp.As32())
+	VPBROADCASTD(tmp.As32(), Z31)
+	SHRQ(U8(4), n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	VMOVDQU32(Mem{Base: wp}, Z0)
+	VPANDD(Z30, Z0, Z1) // layer
+	VPSRLD(U8(9), Z0, Z2) // abscissa
+	KXNORW(K1, K1, K1)
+	VPGATHERDD(Mem{Base: kp, Index: Z1, Scale: 4}, K1, Z3)
+	KXNORW(K2, K2, K2)
+	VGATHERDPS(Mem{Base: tw, Index: Z1, Scale: 4}, K2, Z4)
+	VPCMPUD(U8(5), Z3, Z2, K3) // j >= k[l] (NLT): rejected
+	VCVTDQ2PS(Z2, Z5)
+	VMULPS(Z4, Z5, Z5)
+	VPANDD(Z31, Z0, Z6)
+	VPSLLD(U8(23), Z6, Z6)
+	VPXORD(Z6, Z5, Z5)
+	VMOVUPS(Z5, Mem{Base: dst})
+	KMOVW(K3, Mem{Base: rej})
+	ADDQ(U8(64), wp)
+	ADDQ(U8(64), dst)
+	ADDQ(U8(2), rej)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// zigAVX2: zigAVX512 on 8 words at a time, one byte of rej per 8 values.
+func zigAVX2() {
+	TEXT("zigFastAVX2", NOSPLIT, "func(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8)")
+	Pragma("noescape")
+	Doc("zigFastAVX2 is zigFastAVX512 on 8 words at a time: n rounded down to a",
+		"multiple of 8, rej[i/8] bit i%8 set where the value is rejected.")
+	n, wp, kp, tw, dst, rej, tmp := RCX, RSI, R8, R9, RDI, R10, RAX
+	Load(Param("n"), n)
+	Load(Param("words"), wp)
+	Load(Param("k"), kp)
+	Load(Param("w"), tw)
+	Load(Param("dst"), dst)
+	Load(Param("rej"), rej)
+	MOVQ(U32(255), tmp)
+	MOVQ(tmp, X14)
+	VPBROADCASTD(X14, Y14)
+	MOVQ(U32(256), tmp)
+	MOVQ(tmp, X15)
+	VPBROADCASTD(X15, Y15)
+	SHRQ(U8(3), n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	VMOVDQU(Mem{Base: wp}, Y0)
+	VPAND(Y14, Y0, Y1)
+	VPSRLD(U8(9), Y0, Y2)
+	VPCMPEQD(Y7, Y7, Y7)
+	VPGATHERDD(Y7, Mem{Base: kp, Index: Y1, Scale: 4}, Y3)
+	VPCMPEQD(Y8, Y8, Y8)
+	VGATHERDPS(Y8, Mem{Base: tw, Index: Y1, Scale: 4}, Y4)
+	VPCMPGTD(Y2, Y3, Y5) // k[l] > j: accepted
+	VCVTDQ2PS(Y2, Y6)
+	VMULPS(Y4, Y6, Y6)
+	VPAND(Y15, Y0, Y9)
+	VPSLLD(U8(23), Y9, Y9)
+	VPXOR(Y9, Y6, Y6)
+	VMOVUPS(Y6, Mem{Base: dst})
+	VMOVMSKPS(Y5, tmp.As32())
+	XORL(U32(255), tmp.As32())
+	MOVB(tmp.As8(), Mem{Base: rej})
+	ADDQ(U8(32), wp)
+	ADDQ(U8(32), dst)
+	ADDQ(U8(1), rej)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
 	VZEROUPPER()
 	RET()
 }
