@@ -81,6 +81,11 @@ func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss L
 }
 
 func (f *fastNet[F]) feed(inputs, noise []float32) {
+	if is32[F]() {
+		copy(f32(f.xBuf), inputs)
+		copy(f32(f.nBuf), noise)
+		return
+	}
 	for i, v := range inputs {
 		f.xBuf[i] = F(v)
 	}

@@ -31,8 +31,9 @@ import (
 //	outGradW:    dW_o = dZ H,   rowSum: db_o = Σ_cols dZ
 //	outGradH:    D = dZᵀ W_o   (the output's share of every ∂L/∂h_t)  (T*B, H)
 //	block:       ∂L/∂h_{T-1} = D_{T-1}
-//	preGrad t:   P_t = α ∂L/∂h_t ⊙ f'(pre_t)              (∂L/∂pre_t)
-//	prevGrad t:  ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}
+//	stepGrad t:  P_t = α ∂L/∂h_t ⊙ f'(pre_t)              (∂L/∂pre_t), then
+//	             ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}     (t ≥ 1)
+//	preGrad 0:   P_0 = α ∂L/∂h_0 ⊙ f'(pre_0)
 //	stack:       P = [P_0; …; P_{T-1}] = ∂L/∂XP            (T*B, H)
 //	recGrad:     dW_r = Σ_{t≥1} P_tᵀ h_{t-1}  (one product over all steps)
 //	inGradW:     dW_x = Pᵀ X,   colSum: db_r = Σ_rows P
@@ -45,7 +46,7 @@ import (
 // gradient for W_r and XP only at t = 0, whose SymDiff returns the gradient
 // of the whole sequence (recGrad and stack above, built from every step's
 // P_t); the output projection declares a gradient only for h_{T-1} and
-// passes its share D_t of the other steps to prevGrad. SymDiff runs from the
+// passes its share D_t of the other steps to stepGrad. SymDiff runs from the
 // last step to the first, so every P_t exists by the time step 0 needs them.
 // The total is the exact gradient; the finite-difference tests check it.
 //
@@ -56,9 +57,11 @@ import (
 // The operations do not implement UsePreallocDo on purpose: the machine
 // would hand them registers of other nodes. A few values are saved by one
 // operation for a later one, as PyTorch's autograd saves tensors: f'(pre_t)
-// (step t for preGrad t), softmax(Z) (loss for lossGrad) and W_rᵀ (step 0
-// for the later steps); the reader always takes the writer's node as an
-// argument, so the machine runs them in that order.
+// (step t for stepGrad t), softmax(Z) (loss for lossGrad) and the packed
+// recurrent weights (step 0 for every later step and stepGrad); the reader
+// always takes the writer's node as an argument, so the machine runs them in
+// that order. stepGrad t writes P_t, block t of P, besides returning
+// ∂L/∂h_{t-1}; the stack operation takes every stepGrad node as an argument.
 
 // seq is what the fused operations of one graph share: sizes, constants,
 // the sequence buffers and, while Grad runs, the gradient nodes that the
@@ -84,7 +87,7 @@ type seq[F float] struct {
 	hNodes []*G.Node // the step nodes h_0..h_{T-1}, set by the builder
 
 	// filled during SymDiff
-	preGrads []*G.Node // P_t nodes, by step
+	preGrads []*G.Node // by step, the node that writes P_t (stepGrad t, preGrad 0)
 	outGradH *G.Node   // D
 }
 
@@ -323,6 +326,21 @@ func (o *stepOp[F]) DiffWRT(n int) []bool {
 func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	s, t := o.s, o.t
 	dt := s.dtype
+	if t > 0 {
+		if s.outGradH == nil {
+			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
+		}
+		wr := in[3]
+		prev, err := apply(&stepGradOp[F]{
+			fusedOp: newFused(fmt.Sprintf("stepGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
+			s:       s, t: t,
+		}, "stepGrad", grad, out, wr, s.outGradH)
+		if err != nil {
+			return nil, err
+		}
+		s.preGrads[t] = prev
+		return G.Nodes{prev, nil, nil, nil}, nil
+	}
 	p, err := apply(&preGradOp[F]{
 		fusedOp: newFused(fmt.Sprintf("preGrad%d%s", t, s.id), view(s.block(s.dpre, t, s.H), s.B, s.H), tt(2, dt), tt(2, dt)),
 		s:       s, t: t,
@@ -331,20 +349,6 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 		return nil, err
 	}
 	s.preGrads[t] = p
-	if t > 0 {
-		if s.outGradH == nil {
-			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
-		}
-		wr := in[3]
-		prev, err := apply(&prevGradOp[F]{
-			fusedOp: newFused(fmt.Sprintf("prevGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
-			s:       s, t: t,
-		}, "prevGrad", grad, p, wr, s.outGradH)
-		if err != nil {
-			return nil, err
-		}
-		return G.Nodes{prev, nil, nil, nil}, nil
-	}
 	// t = 0: every P_t exists now (SymDiff ran from the last step down).
 	for i, n := range s.preGrads {
 		if n == nil {
@@ -375,9 +379,9 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	return G.Nodes{dXP, nil, dWr}, nil
 }
 
-// preGradOp: P_t = α ∂L/∂h_t ⊙ f'(pre_t), written into block t of P.
-// Arguments: ∂L/∂h_t (B, H) and h_t, which orders it after the forward step
-// that saved f'(pre_t).
+// preGradOp: P_0 = α ∂L/∂h_0 ⊙ f'(pre_0), written into block 0 of P.
+// Arguments: ∂L/∂h_0 (B, H) and h_0, which orders it after the forward step
+// that saved f'(pre_0).
 type preGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -385,30 +389,38 @@ type preGradOp[F float] struct {
 }
 
 func (o *preGradOp[F]) Do(v ...G.Value) (G.Value, error) {
-	s := o.s
-	g, d, p := vals[F](v[0]), s.block(s.deriv, o.t, s.H), s.block(s.dpre, o.t, s.H)
+	o.s.preGrad(o.t, vals[F](v[0]))
+	return o.out, nil
+}
+
+// preGrad writes P_t = α g ⊙ f'(pre_t) into block t of P.
+func (s *seq[F]) preGrad(t int, g []F) {
+	d, p := s.block(s.deriv, t, s.H), s.block(s.dpre, t, s.H)
 	if k := s.k32; k != nil {
 		k.preGrad(float32(s.alpha), f32(g), f32(d), f32(p))
-		return o.out, nil
+		return
 	}
 	a := s.alpha
 	for i := range p {
 		p[i] = a * g[i] * d[i]
 	}
-	return o.out, nil
 }
 
-// prevGradOp: ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}.
-// Arguments: ∂L/∂h_t (B, H), P_t (B, H), W_r (H, H), D (T*B, H).
-type prevGradOp[F float] struct {
+// stepGradOp is step t's backward pass (t ≥ 1): P_t = α ∂L/∂h_t ⊙
+// f'(pre_t) into block t of P, and the result ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t +
+// P_t W_r + D_{t-1}. Arguments: ∂L/∂h_t (B, H), h_t (which orders it after
+// the forward step that saved f'(pre_t)), W_r (H, H), D (T*B, H).
+type stepGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
 	t int
 }
 
-func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
+func (o *stepGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	g, p, wr, d := vals[F](v[0]), vals[F](v[1]), vals[F](v[2]), vals[F](v[3])
+	g, wr, d := vals[F](v[0]), vals[F](v[2]), vals[F](v[3])
+	s.preGrad(o.t, g)
+	p := s.block(s.dpre, o.t, s.H)
 	out := vals[F](o.out)
 	dPrev := s.block(d, o.t-1, s.H)
 	if k := s.k32; k != nil {
@@ -423,8 +435,8 @@ func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	return o.out, nil
 }
 
-// stackOp: P = [P_0; …; P_{T-1}]. The P_t are views of P already, so it only
-// returns P; its arguments order it after every preGrad.
+// stackOp: P = [P_0; …; P_{T-1}]. The P_t are written into P already, so it
+// only returns P; its arguments order it after every stepGrad and preGrad 0.
 type stackOp[F float] struct{ fusedOp }
 
 func (o *stackOp[F]) Do(...G.Value) (G.Value, error) { return o.out, nil }
@@ -554,7 +566,7 @@ func (o *outProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 }
 
 // DiffWRT: W_o, b_o and only the last state; the output's share of the
-// other states' gradients goes to prevGrad (see "Gradient routing").
+// other states' gradients goes to stepGrad (see "Gradient routing").
 func (o *outProjOp[F]) DiffWRT(n int) []bool {
 	d := make([]bool, n)
 	d[0], d[1], d[n-1] = true, true, true

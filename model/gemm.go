@@ -51,6 +51,7 @@ type gemm32 struct {
 	packA []float32 // packed block of A: panels of kc×mr
 	packB []float32 // packed block of B: panels of kc×nr
 	edgeA []float32 // a partial row panel of an unpacked A, zero-padded (k×mr)
+	edgeB []float32 // a partial column panel of an unpacked B, zero-padded (k×nr)
 	tile  []float32 // a partial tile of C (mr×nr)
 }
 
@@ -186,12 +187,21 @@ func (g *gemm32) tileKernel(k int, a *float32, rsA, csA int, b *float32, ldb int
 	}
 }
 
-// runPanels computes C (m×n) (+)= A·B with B packed in panels of k×nr
-// (bp, as packPanels writes them) and A read with strides (rsA, csA), or,
-// if aPacked, packed in panels of k×mr (as packAPanels writes them).
-// Column panels are the outer loop, so that each panel of B is loaded once
-// and reused by every row panel of A.
-func (g *gemm32) runPanels(m, n, k int, a []float32, rsA, csA int, aPacked bool, bp []float32, c []float32, ldc int, accumulate bool) {
+// bPanels is B as the kernels read it: panel p (columns p·nr to p·nr+nr-1)
+// starts at data[p·step] and its rows are ld apart. Packed by packPanels:
+// ld = nr, step = k·nr; a row-major matrix read in place: ld = its row
+// stride, step = nr (then a partial last panel is copied, zero-padded).
+type bPanels struct {
+	data     []float32
+	ld, step int
+	direct   bool
+}
+
+// runPanels computes C (m×n) (+)= A·B with B in panels (bp) and A read with
+// strides (rsA, csA), or, if aPacked, packed in panels of k×mr (as
+// packAPanels writes them). Column panels are the outer loop, so that each
+// panel of B is loaded once and reused by every row panel of A.
+func (g *gemm32) runPanels(m, n, k int, a []float32, rsA, csA int, aPacked bool, bp bPanels, c []float32, ldc int, accumulate bool) {
 	mr, nr := g.k.mr, g.k.nr
 	acc := 0
 	if accumulate {
@@ -207,11 +217,25 @@ func (g *gemm32) runPanels(m, n, k int, a []float32, rsA, csA int, aPacked bool,
 	} else if mFull > 0 {
 		checkSpan("runPanels A", a, mFull, k, rsA, csA)
 	}
-	checkSpan("runPanels B", bp, g.panelsLen(k, n), 1, 1, 1)
+	nFull := n / nr * nr
+	if bp.direct {
+		if nFull > 0 {
+			checkSpan("runPanels B", bp.data, k, nFull, bp.ld, 1)
+		}
+		if nFull < n {
+			// the last, partial column panel of an unpacked B: zero-padded copy
+			g.edgeB = g.packPanels(g.edgeB, k, n-nFull, bp.data[nFull:], bp.ld, 1)
+		}
+	} else {
+		checkSpan("runPanels B", bp.data, g.panelsLen(k, n), 1, 1, 1)
+	}
 	checkSpan("runPanels C", c, m, n, ldc, 1)
 	for j0 := 0; j0 < n; j0 += nr {
 		w := min(nr, n-j0)
-		b := &bp[j0/nr*k*nr]
+		b, ldb := &bp.data[j0/nr*bp.step], bp.ld
+		if bp.direct && j0 >= nFull {
+			b, ldb = &g.edgeB[0], nr
+		}
 		for i0 := 0; i0 < m; i0 += mr {
 			h := min(mr, m-i0)
 			var ap *float32
@@ -225,9 +249,9 @@ func (g *gemm32) runPanels(m, n, k int, a []float32, rsA, csA int, aPacked bool,
 				ap, rs, cs = &g.edgeA[0], 1, mr
 			}
 			if h == mr && w == nr {
-				g.k.fn(k, ap, rs, cs, b, nr, &c[i0*ldc+j0], ldc, acc)
+				g.k.fn(k, ap, rs, cs, b, ldb, &c[i0*ldc+j0], ldc, acc)
 			} else {
-				g.tileKernel(k, ap, rs, cs, b, nr, c, i0, j0, h, w, ldc, accumulate)
+				g.tileKernel(k, ap, rs, cs, b, ldb, c, i0, j0, h, w, ldc, accumulate)
 			}
 		}
 	}
@@ -248,14 +272,14 @@ func (g *gemm32) mulPanels(m, n, k int, a []float32, rsA, csA int, bp []float32,
 		}
 		return
 	}
-	g.runPanels(m, n, k, a, rsA, csA, false, bp, c, ldc, accumulate)
+	g.runPanels(m, n, k, a, rsA, csA, false, bPanels{data: bp, ld: g.k.nr, step: k * g.k.nr}, c, ldc, accumulate)
 }
 
 // mul computes C (m×n) (+)= A·B for A[i][l] = a[i*rsA+l*csA] (m×k) and
-// the row-major B[l][j] = b[l*ldb+j] (k×n), C[i][j] = c[i*ldc+j]. With at
-// most mr rows, A is packed once and B is read in place (one pass over
-// it, C in registers for the whole of k); otherwise blocks of blockK rows
-// of B and blockM rows of A are packed in turn.
+// the row-major B[l][j] = b[l*ldb+j] (k×n), C[i][j] = c[i*ldc+j]. Small
+// operands (A and B of at most directMax values each) are read in place,
+// C in registers for the whole of k; larger ones in blocks of blockK rows
+// of B and blockM rows of A, packed in turn.
 func (g *gemm32) mul(m, n, k int, a []float32, rsA, csA int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
 	if m <= 0 || n <= 0 {
 		return
@@ -267,36 +291,30 @@ func (g *gemm32) mul(m, n, k int, a []float32, rsA, csA int, b []float32, ldb in
 	checkSpan("mul A", a, m, k, rsA, csA)
 	checkSpan("mul B", b, k, n, ldb, 1)
 	checkSpan("mul C", c, m, n, ldc, 1)
-	mr, nr := g.k.mr, g.k.nr
-	if m <= mr {
-		g.packA = g.packAPanels(g.packA, m, k, a, rsA, csA)
-		acc := 0
-		if accumulate {
-			acc = 1
+	mr := g.k.mr
+	if m <= mr || (m*k <= directMax && k*n <= directMax) {
+		direct := bPanels{data: b, ld: ldb, step: g.k.nr, direct: true}
+		if m < mr {
+			// too few rows for a panel: a zero-padded copy of A
+			g.packA = g.packAPanels(g.packA, m, k, a, rsA, csA)
+			g.runPanels(m, n, k, g.packA, 1, mr, true, direct, c, ldc, accumulate)
+			return
 		}
-		for j0 := 0; j0 < n; j0 += nr {
-			w := min(nr, n-j0)
-			bPtr, ldbK := &b[j0], ldb
-			if w < nr {
-				// the last, partial column panel: zero-padded copy
-				g.packB = g.packPanels(g.packB, k, w, b[j0:], ldb, 1)
-				bPtr, ldbK = &g.packB[0], nr
-			}
-			if m == mr && w == nr {
-				g.k.fn(k, &g.packA[0], 1, mr, bPtr, ldbK, &c[j0], ldc, acc)
-			} else {
-				g.tileKernel(k, &g.packA[0], 1, mr, bPtr, ldbK, c, 0, j0, m, w, ldc, accumulate)
-			}
-		}
+		g.runPanels(m, n, k, a, rsA, csA, false, direct, c, ldc, accumulate)
 		return
 	}
 	for p0 := 0; p0 < k; p0 += blockK {
 		kc := min(blockK, k-p0)
 		g.packB = g.packPanels(g.packB, kc, n, b[p0*ldb:], ldb, 1)
+		bp := bPanels{data: g.packB, ld: g.k.nr, step: kc * g.k.nr}
 		for i0 := 0; i0 < m; i0 += blockM {
 			mc := min(blockM, m-i0)
 			g.packA = g.packAPanels(g.packA, mc, kc, a[i0*rsA+p0*csA:], rsA, csA)
-			g.runPanels(mc, n, kc, g.packA, 1, mr, true, g.packB, c[i0*ldc:], ldc, accumulate || p0 > 0)
+			g.runPanels(mc, n, kc, g.packA, 1, mr, true, bp, c[i0*ldc:], ldc, accumulate || p0 > 0)
 		}
 	}
 }
+
+// directMax is the largest operand (in float32 values, 256 KB) that mul
+// reads in place rather than packed: it stays in a core's L2 cache.
+const directMax = 64 << 10

@@ -51,3 +51,11 @@ func zigKernels() []zigKernel {
 	}
 	return ks
 }
+
+// chachaKernel returns the AVX-512 chacha8rand epoch, or nil.
+func chachaKernel() func(seed *[4]uint64, out *[128]uint64) {
+	if cpu.X86.HasAVX512F {
+		return chacha8EpochAVX512
+	}
+	return nil
+}

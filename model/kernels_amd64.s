@@ -495,3 +495,513 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+DATA chachaIota<>+0(SB)/4, $0x00000000
+DATA chachaIota<>+4(SB)/4, $0x00000001
+DATA chachaIota<>+8(SB)/4, $0x00000002
+DATA chachaIota<>+12(SB)/4, $0x00000003
+DATA chachaIota<>+16(SB)/4, $0x00000004
+DATA chachaIota<>+20(SB)/4, $0x00000005
+DATA chachaIota<>+24(SB)/4, $0x00000006
+DATA chachaIota<>+28(SB)/4, $0x00000007
+DATA chachaIota<>+32(SB)/4, $0x00000008
+DATA chachaIota<>+36(SB)/4, $0x00000009
+DATA chachaIota<>+40(SB)/4, $0x0000000a
+DATA chachaIota<>+44(SB)/4, $0x0000000b
+DATA chachaIota<>+48(SB)/4, $0x0000000c
+DATA chachaIota<>+52(SB)/4, $0x0000000d
+DATA chachaIota<>+56(SB)/4, $0x0000000e
+DATA chachaIota<>+60(SB)/4, $0x0000000f
+GLOBL chachaIota<>(SB), RODATA|NOPTR, $64
+
+// func chacha8EpochAVX512(seed *[4]uint64, out *[128]uint64)
+// Requires: AVX, AVX512F
+TEXT ·chacha8EpochAVX512(SB), NOSPLIT, $0-16
+	MOVQ          seed+0(FP), SI
+	MOVQ          out+8(FP), DI
+	MOVL          $0x61707865, AX
+	VPBROADCASTD  AX, Z0
+	MOVL          $0x3320646e, AX
+	VPBROADCASTD  AX, Z1
+	MOVL          $0x79622d32, AX
+	VPBROADCASTD  AX, Z2
+	MOVL          $0x6b206574, AX
+	VPBROADCASTD  AX, Z3
+	VPBROADCASTD  (SI), Z4
+	VPBROADCASTD  4(SI), Z5
+	VPBROADCASTD  8(SI), Z6
+	VPBROADCASTD  12(SI), Z7
+	VPBROADCASTD  16(SI), Z8
+	VPBROADCASTD  20(SI), Z9
+	VPBROADCASTD  24(SI), Z10
+	VPBROADCASTD  28(SI), Z11
+	VMOVDQU32     chachaIota<>+0(SB), Z12
+	VPXORD        Z13, Z13, Z13
+	VPXORD        Z14, Z14, Z14
+	VPXORD        Z15, Z15, Z15
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z0, Z0
+	VPXORD        Z0, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z8, Z8
+	VPXORD        Z8, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z1, Z1
+	VPXORD        Z1, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z9, Z9
+	VPXORD        Z9, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z2, Z2
+	VPXORD        Z2, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z10, Z10
+	VPXORD        Z10, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z3, Z3
+	VPXORD        Z3, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z11, Z11
+	VPXORD        Z11, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x10, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x0c, Z5, Z5
+	VPADDD        Z5, Z0, Z0
+	VPXORD        Z0, Z15, Z15
+	VPROLD        $0x08, Z15, Z15
+	VPADDD        Z15, Z10, Z10
+	VPXORD        Z10, Z5, Z5
+	VPROLD        $0x07, Z5, Z5
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x10, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x0c, Z6, Z6
+	VPADDD        Z6, Z1, Z1
+	VPXORD        Z1, Z12, Z12
+	VPROLD        $0x08, Z12, Z12
+	VPADDD        Z12, Z11, Z11
+	VPXORD        Z11, Z6, Z6
+	VPROLD        $0x07, Z6, Z6
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x10, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x0c, Z7, Z7
+	VPADDD        Z7, Z2, Z2
+	VPXORD        Z2, Z13, Z13
+	VPROLD        $0x08, Z13, Z13
+	VPADDD        Z13, Z8, Z8
+	VPXORD        Z8, Z7, Z7
+	VPROLD        $0x07, Z7, Z7
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x10, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x0c, Z4, Z4
+	VPADDD        Z4, Z3, Z3
+	VPXORD        Z3, Z14, Z14
+	VPROLD        $0x08, Z14, Z14
+	VPADDD        Z14, Z9, Z9
+	VPXORD        Z9, Z4, Z4
+	VPROLD        $0x07, Z4, Z4
+	VPBROADCASTD  (SI), Z16
+	VPADDD        Z16, Z4, Z4
+	VPBROADCASTD  4(SI), Z16
+	VPADDD        Z16, Z5, Z5
+	VPBROADCASTD  8(SI), Z16
+	VPADDD        Z16, Z6, Z6
+	VPBROADCASTD  12(SI), Z16
+	VPADDD        Z16, Z7, Z7
+	VPBROADCASTD  16(SI), Z16
+	VPADDD        Z16, Z8, Z8
+	VPBROADCASTD  20(SI), Z16
+	VPADDD        Z16, Z9, Z9
+	VPBROADCASTD  24(SI), Z16
+	VPADDD        Z16, Z10, Z10
+	VPBROADCASTD  28(SI), Z16
+	VPADDD        Z16, Z11, Z11
+	VEXTRACTI32X4 $0x00, Z0, (DI)
+	VEXTRACTI32X4 $0x00, Z1, 16(DI)
+	VEXTRACTI32X4 $0x00, Z2, 32(DI)
+	VEXTRACTI32X4 $0x00, Z3, 48(DI)
+	VEXTRACTI32X4 $0x00, Z4, 64(DI)
+	VEXTRACTI32X4 $0x00, Z5, 80(DI)
+	VEXTRACTI32X4 $0x00, Z6, 96(DI)
+	VEXTRACTI32X4 $0x00, Z7, 112(DI)
+	VEXTRACTI32X4 $0x00, Z8, 128(DI)
+	VEXTRACTI32X4 $0x00, Z9, 144(DI)
+	VEXTRACTI32X4 $0x00, Z10, 160(DI)
+	VEXTRACTI32X4 $0x00, Z11, 176(DI)
+	VEXTRACTI32X4 $0x00, Z12, 192(DI)
+	VEXTRACTI32X4 $0x00, Z13, 208(DI)
+	VEXTRACTI32X4 $0x00, Z14, 224(DI)
+	VEXTRACTI32X4 $0x00, Z15, 240(DI)
+	VEXTRACTI32X4 $0x01, Z0, 256(DI)
+	VEXTRACTI32X4 $0x01, Z1, 272(DI)
+	VEXTRACTI32X4 $0x01, Z2, 288(DI)
+	VEXTRACTI32X4 $0x01, Z3, 304(DI)
+	VEXTRACTI32X4 $0x01, Z4, 320(DI)
+	VEXTRACTI32X4 $0x01, Z5, 336(DI)
+	VEXTRACTI32X4 $0x01, Z6, 352(DI)
+	VEXTRACTI32X4 $0x01, Z7, 368(DI)
+	VEXTRACTI32X4 $0x01, Z8, 384(DI)
+	VEXTRACTI32X4 $0x01, Z9, 400(DI)
+	VEXTRACTI32X4 $0x01, Z10, 416(DI)
+	VEXTRACTI32X4 $0x01, Z11, 432(DI)
+	VEXTRACTI32X4 $0x01, Z12, 448(DI)
+	VEXTRACTI32X4 $0x01, Z13, 464(DI)
+	VEXTRACTI32X4 $0x01, Z14, 480(DI)
+	VEXTRACTI32X4 $0x01, Z15, 496(DI)
+	VEXTRACTI32X4 $0x02, Z0, 512(DI)
+	VEXTRACTI32X4 $0x02, Z1, 528(DI)
+	VEXTRACTI32X4 $0x02, Z2, 544(DI)
+	VEXTRACTI32X4 $0x02, Z3, 560(DI)
+	VEXTRACTI32X4 $0x02, Z4, 576(DI)
+	VEXTRACTI32X4 $0x02, Z5, 592(DI)
+	VEXTRACTI32X4 $0x02, Z6, 608(DI)
+	VEXTRACTI32X4 $0x02, Z7, 624(DI)
+	VEXTRACTI32X4 $0x02, Z8, 640(DI)
+	VEXTRACTI32X4 $0x02, Z9, 656(DI)
+	VEXTRACTI32X4 $0x02, Z10, 672(DI)
+	VEXTRACTI32X4 $0x02, Z11, 688(DI)
+	VEXTRACTI32X4 $0x02, Z12, 704(DI)
+	VEXTRACTI32X4 $0x02, Z13, 720(DI)
+	VEXTRACTI32X4 $0x02, Z14, 736(DI)
+	VEXTRACTI32X4 $0x02, Z15, 752(DI)
+	VEXTRACTI32X4 $0x03, Z0, 768(DI)
+	VEXTRACTI32X4 $0x03, Z1, 784(DI)
+	VEXTRACTI32X4 $0x03, Z2, 800(DI)
+	VEXTRACTI32X4 $0x03, Z3, 816(DI)
+	VEXTRACTI32X4 $0x03, Z4, 832(DI)
+	VEXTRACTI32X4 $0x03, Z5, 848(DI)
+	VEXTRACTI32X4 $0x03, Z6, 864(DI)
+	VEXTRACTI32X4 $0x03, Z7, 880(DI)
+	VEXTRACTI32X4 $0x03, Z8, 896(DI)
+	VEXTRACTI32X4 $0x03, Z9, 912(DI)
+	VEXTRACTI32X4 $0x03, Z10, 928(DI)
+	VEXTRACTI32X4 $0x03, Z11, 944(DI)
+	VEXTRACTI32X4 $0x03, Z12, 960(DI)
+	VEXTRACTI32X4 $0x03, Z13, 976(DI)
+	VEXTRACTI32X4 $0x03, Z14, 992(DI)
+	VEXTRACTI32X4 $0x03, Z15, 1008(DI)
+	VZEROUPPER
+	RET

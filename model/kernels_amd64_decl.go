@@ -59,3 +59,9 @@ func zigFastAVX512(n int, words *uint32, k *uint32, w *float32, dst *float32, re
 //
 //go:noescape
 func zigFastAVX2(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint8)
+
+// chacha8EpochAVX512 writes the 4 chunks of 32 uint64 that chacha8rand
+// (math/rand/v2.ChaCha8) computes from seed with counters 0, 4, 8 and 12.
+//
+//go:noescape
+func chacha8EpochAVX512(seed *[4]uint64, out *[128]uint64)

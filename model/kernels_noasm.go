@@ -26,3 +26,6 @@ type zigKernel struct {
 
 // zigKernels returns no kernels: Noise.Fill runs its Go loop.
 func zigKernels() []zigKernel { return nil }
+
+// chachaKernel returns nil: the noise uses math/rand/v2.ChaCha8 itself.
+func chachaKernel() func(seed *[4]uint64, out *[128]uint64) { return nil }

@@ -46,12 +46,24 @@ func gonumProduct(transA bool, m, n, k int, a []float32, lda int, b []float32, l
 
 // gemmShapes are the shape classes every kernel is tested on: one row and
 // one column, sizes below, at and above the tile sizes (6, 8; 16, 32) and
-// not multiples of the vector width, the blocking sizes (blockM = 240,
-// blockK = 256) crossed, batch 1.
-var gemmShapes = struct{ m, n, k []int }{
-	m: []int{1, 3, 5, 6, 7, 8, 13, 16, 64, 245},
-	n: []int{1, 7, 15, 16, 17, 31, 32, 33, 64, 97},
-	k: []int{1, 3, 8, 257},
+// not multiples of the vector width, batch 1; then operands too large to be
+// read in place (directMax), which cross the blocking sizes (blockM = 240,
+// blockK = 256) in the packed path.
+func gemmShapes() [][3]int {
+	var s [][3]int
+	for _, m := range []int{1, 3, 5, 6, 7, 8, 13, 16, 64, 245} {
+		for _, n := range []int{1, 7, 15, 16, 17, 31, 32, 33, 64, 97} {
+			for _, k := range []int{1, 3, 8, 257} {
+				s = append(s, [3]int{m, n, k})
+			}
+		}
+	}
+	for _, m := range []int{9, 250, 487} {
+		for _, n := range []int{33, 64} {
+			s = append(s, [3]int{m, n, 1100}) // k*n > directMax
+		}
+	}
+	return append(s, [3]int{300, 250, 300}, [3]int{481, 20, 257})
 }
 
 // TestGemmKernelsMatchGonum checks every micro-kernel of this machine, in
@@ -67,70 +79,67 @@ func TestGemmKernelsMatchGonum(t *testing.T) {
 		t.Skip("no assembly kernels in this build")
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, m := range gemmShapes.m {
-		for _, n := range gemmShapes.n {
-			for _, k := range gemmShapes.k {
-				for _, transA := range []bool{false, true} {
-					lda, rowsA := k+3, m
-					if transA {
-						lda, rowsA = m+2, k
+	for _, shape := range gemmShapes() {
+		m, n, k := shape[0], shape[1], shape[2]
+		for _, transA := range []bool{false, true} {
+			lda, rowsA := k+3, m
+			if transA {
+				lda, rowsA = m+2, k
+			}
+			a := randFloats(r, rowsA*lda)
+			b := randFloats(r, k*(n+5))
+			bT := randFloats(r, n*(k+1)) // Bᵀ stored n×k, row stride k+1
+			c0 := randFloats(r, m*(n+4))
+			ldb, ldc := n+5, n+4
+			rsA, csA := lda, 1
+			if transA {
+				rsA, csA = 1, lda
+			}
+			for _, acc := range []bool{false, true} {
+				want := gonumProduct(transA, m, n, k, a, lda, b, ldb, c0, ldc, acc)
+				// B given transposed: the same product with B[l][j] = bT[j*(k+1)+l]
+				bFromT := make([]float32, k*ldb)
+				for l := range k {
+					for j := range n {
+						bFromT[l*ldb+j] = bT[j*(k+1)+l]
 					}
-					a := randFloats(r, rowsA*lda)
-					b := randFloats(r, k*(n+5))
-					bT := randFloats(r, n*(k+1)) // Bᵀ stored n×k, row stride k+1
-					c0 := randFloats(r, m*(n+4))
-					ldb, ldc := n+5, n+4
-					rsA, csA := lda, 1
-					if transA {
-						rsA, csA = 1, lda
+				}
+				wantT := gonumProduct(transA, m, n, k, a, lda, bFromT, ldb, c0, ldc, acc)
+				var first [3][]float32
+				for ki, kern := range ks {
+					g := newGemm32(kern)
+					name := fmt.Sprintf("%s m=%d n=%d k=%d transA=%v acc=%v", kern.name, m, n, k, transA, acc)
+					got := append([]float32(nil), c0...)
+					g.mul(m, n, k, a, rsA, csA, b, ldb, got, ldc, acc)
+					checkClose(t, "mul "+name, got, want, k)
+					gotP := append([]float32(nil), c0...)
+					bp := g.packPanels(nil, k, n, b, ldb, 1)
+					g.mulPanels(m, n, k, a, rsA, csA, bp, gotP, ldc, acc)
+					checkClose(t, "mulPanels "+name, gotP, want, k)
+					gotT := append([]float32(nil), c0...)
+					bpT := g.packPanels(nil, k, n, bT, 1, k+1)
+					g.mulPanels(m, n, k, a, rsA, csA, bpT, gotT, ldc, acc)
+					checkClose(t, "mulPanels(Bᵀ) "+name, gotT, wantT, k)
+					if ki == 0 {
+						first = [3][]float32{got, gotP, gotT}
+						continue
 					}
-					for _, acc := range []bool{false, true} {
-						want := gonumProduct(transA, m, n, k, a, lda, b, ldb, c0, ldc, acc)
-						// B given transposed: the same product with B[l][j] = bT[j*(k+1)+l]
-						bFromT := make([]float32, k*ldb)
-						for l := range k {
-							for j := range n {
-								bFromT[l*ldb+j] = bT[j*(k+1)+l]
+					for q, x := range [3][]float32{got, gotP, gotT} {
+						for i := range x {
+							if math.Float32bits(x[i]) != math.Float32bits(first[q][i]) {
+								t.Fatalf("%s: element %d is %v, kernel %s gives %v", name, i, x[i], ks[0].name, first[q][i])
 							}
 						}
-						wantT := gonumProduct(transA, m, n, k, a, lda, bFromT, ldb, c0, ldc, acc)
-						var first [3][]float32
-						for ki, kern := range ks {
-							g := newGemm32(kern)
-							name := fmt.Sprintf("%s m=%d n=%d k=%d transA=%v acc=%v", kern.name, m, n, k, transA, acc)
-							got := append([]float32(nil), c0...)
-							g.mul(m, n, k, a, rsA, csA, b, ldb, got, ldc, acc)
-							checkClose(t, "mul "+name, got, want, k)
-							gotP := append([]float32(nil), c0...)
-							bp := g.packPanels(nil, k, n, b, ldb, 1)
-							g.mulPanels(m, n, k, a, rsA, csA, bp, gotP, ldc, acc)
-							checkClose(t, "mulPanels "+name, gotP, want, k)
-							gotT := append([]float32(nil), c0...)
-							bpT := g.packPanels(nil, k, n, bT, 1, k+1)
-							g.mulPanels(m, n, k, a, rsA, csA, bpT, gotT, ldc, acc)
-							checkClose(t, "mulPanels(Bᵀ) "+name, gotT, wantT, k)
-							if ki == 0 {
-								first = [3][]float32{got, gotP, gotT}
-								continue
-							}
-							for q, x := range [3][]float32{got, gotP, gotT} {
-								for i := range x {
-									if math.Float32bits(x[i]) != math.Float32bits(first[q][i]) {
-										t.Fatalf("%s: element %d is %v, kernel %s gives %v", name, i, x[i], ks[0].name, first[q][i])
-									}
-								}
-							}
-							// the three drivers give the same bits too
-							for i := range got {
-								if got[i] != gotP[i] {
-									t.Fatalf("%s: mul and mulPanels differ at %d: %v, %v", name, i, got[i], gotP[i])
-								}
-							}
-						}
-						if t.Failed() {
-							return
+					}
+					// the three drivers give the same bits too
+					for i := range got {
+						if got[i] != gotP[i] {
+							t.Fatalf("%s: mul and mulPanels differ at %d: %v, %v", name, i, got[i], gotP[i])
 						}
 					}
+				}
+				if t.Failed() {
+					return
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	mathbits "math/bits"
 	"math/rand/v2"
+	"unsafe"
 )
 
 // Noise is a deterministic stream of float32 standard normal values for the
@@ -40,10 +41,13 @@ import (
 // to float32, so a one-ulp difference in float64 practically never shows).
 // A Noise must not be used by several goroutines at once.
 type Noise struct {
-	main, aux *rand.ChaCha8
-	words     [noiseBlock]uint32 // words of the main stream; words[pos:] are unused
-	pos       int
-	zig       *ziggurat
+	main  *chacha8
+	aux   *rand.ChaCha8
+	raw   [noiseBlock / 2]uint64 // values of the main stream
+	split [noiseBlock]uint32     // their halves, on big-endian machines
+	words []uint32               // the halves, low first; words[pos:] are unused
+	pos   int
+	zig   *ziggurat
 
 	// the vectorised fast path (kernels_amd64.go), if any, and its
 	// rejection bitmap
@@ -52,7 +56,7 @@ type Noise struct {
 }
 
 // noiseBlock is the number of main-stream words drawn at a time.
-const noiseBlock = 256
+const noiseBlock = 2048
 
 // maxNoiseKey is the longest key NewNoiseKey accepts.
 const maxNoiseKey = 7
@@ -74,7 +78,7 @@ func NewNoiseKey(key []uint32) (*Noise, error) {
 	}
 	n := uint32(len(key))
 	nz := &Noise{
-		main: rand.NewChaCha8(seed(n)),
+		main: newChaCha8(seed(n)),
 		aux:  rand.NewChaCha8(seed(n | 1<<31)),
 		pos:  noiseBlock,
 		zig:  newZiggurat(),
@@ -103,11 +107,23 @@ func bestZigKernel() *zigKernel {
 
 // refill draws the next block of main-stream words.
 func (n *Noise) refill() {
-	for i := 0; i < noiseBlock; i += 2 {
-		x := n.main.Uint64()
-		n.words[i], n.words[i+1] = uint32(x), uint32(x>>32)
+	n.main.fill(n.raw[:])
+	if littleEndian() {
+		// the low and high halves of the values are in memory order
+		n.words = (*[noiseBlock]uint32)(unsafe.Pointer(&n.raw))[:]
+	} else {
+		for i, x := range n.raw {
+			n.split[2*i], n.split[2*i+1] = uint32(x), uint32(x>>32)
+		}
+		n.words = n.split[:]
 	}
 	n.pos = 0
+}
+
+// littleEndian reports whether uint64 values store their low half first.
+func littleEndian() bool {
+	x := uint64(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
 }
 
 // Fill overwrites dst with the next len(dst) values of the stream. The
@@ -207,7 +223,11 @@ func (n *Noise) MarshalBinary() ([]byte, error) {
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(a)))
 	out = append(out, a...)
 	out = binary.LittleEndian.AppendUint32(out, uint32(noiseBlock-n.pos))
-	for _, w := range n.words[n.pos:] {
+	var left []uint32
+	if n.pos < noiseBlock {
+		left = n.words[n.pos:noiseBlock]
+	}
+	for _, w := range left {
 		out = binary.LittleEndian.AppendUint32(out, w)
 	}
 	return out, nil
@@ -221,8 +241,8 @@ func (n *Noise) UnmarshalBinary(data []byte) error {
 	if !ok {
 		return bad
 	}
-	var gens [2]*rand.ChaCha8
-	for i := range gens {
+	main, aux := new(chacha8), new(rand.ChaCha8)
+	for _, g := range []interface{ UnmarshalBinary([]byte) error }{main, aux} {
 		if len(rest) < 4 {
 			return bad
 		}
@@ -231,13 +251,11 @@ func (n *Noise) UnmarshalBinary(data []byte) error {
 		if l > len(rest) {
 			return bad
 		}
-		gens[i] = new(rand.ChaCha8)
-		if err := gens[i].UnmarshalBinary(rest[:l]); err != nil {
+		if err := g.UnmarshalBinary(rest[:l]); err != nil {
 			return fmt.Errorf("model: noise state: %w", err)
 		}
 		rest = rest[l:]
 	}
-	main, aux := gens[0], gens[1]
 	if len(rest) < 4 {
 		return bad
 	}
@@ -247,6 +265,7 @@ func (n *Noise) UnmarshalBinary(data []byte) error {
 		return bad
 	}
 	n.main, n.aux, n.pos = main, aux, noiseBlock-left
+	n.words = n.split[:]
 	for i := range left {
 		n.words[n.pos+i] = binary.LittleEndian.Uint32(rest[4*i:])
 	}

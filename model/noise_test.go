@@ -1,7 +1,9 @@
 package model
 
 import (
+	"bytes"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"testing"
@@ -79,6 +81,20 @@ func TestNoiseStreamCuts(t *testing.T) {
 			t.Errorf("cuts %v: stream differs", cuts)
 		}
 	}
+	// a fresh stream marshals too
+	fresh, err := NewNoise(7).MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := new(Noise)
+	if err := n.UnmarshalBinary(fresh); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]float32, 1000)
+	n.Fill(got)
+	if !slices.Equal(got, want[:1000]) {
+		t.Error("a stream restored before its first value differs")
+	}
 	if err := new(Noise).UnmarshalBinary([]byte("junk")); err == nil {
 		t.Error("UnmarshalBinary accepted junk")
 	}
@@ -141,4 +157,45 @@ func TestNoiseKernelsAgree(t *testing.T) {
 		}
 	}
 	t.Logf("kernels checked: %d", len(zigKernels()))
+}
+
+// TestChaCha8MatchesMathRand: the noise's ChaCha8 stream (an AVX-512
+// epoch at a time where available) is math/rand/v2.ChaCha8's, over many
+// reseeding epochs, and its marshalled positions are interchangeable with
+// math/rand/v2's.
+func TestChaCha8MatchesMathRand(t *testing.T) {
+	var seed [32]byte
+	for i := range seed {
+		seed[i] = byte(7*i + 3)
+	}
+	std := rand.NewChaCha8(seed)
+	c := newChaCha8(seed)
+	t.Logf("AVX-512 epoch: %v", c.epoch != nil)
+	got := make([]uint64, 1000)
+	for round := range 20 {
+		n := 1 + round*37%300
+		c.fill(got[:n])
+		for i, x := range got[:n] {
+			if want := std.Uint64(); x != want {
+				t.Fatalf("round %d value %d: %#x, math/rand/v2 %#x", round, i, x, want)
+			}
+		}
+		a, err := c.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := std.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Fatalf("round %d: MarshalBinary %x, math/rand/v2 %x", round, a, b)
+		}
+		if round%5 == 4 {
+			c = new(chacha8)
+			if err := c.UnmarshalBinary(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }

@@ -21,6 +21,9 @@
 //     in order, starting from C (or 0), so both kernels give the same bits.
 //   - element-wise passes of the fused RNN step (AVX2+FMA, 8 floats at a
 //     time; the callers finish the last n mod 8 elements in Go).
+//   - one reseeding epoch of the chacha8rand generator (C2SP chacha8rand,
+//     as math/rand/v2.ChaCha8 computes it) with its 16 ChaCha8 blocks in
+//     the 16 lanes of AVX-512 registers, for the network noise.
 //   - the fast path of the ziggurat normal generator (model/noise.go) on 16
 //     (AVX-512) or 8 (AVX2) words at a time, with gathers from the layer
 //     tables; it returns which values need the slow path, which stays in Go.
@@ -45,6 +48,7 @@ func main() {
 	dot4()
 	zigAVX512()
 	zigAVX2()
+	chacha8AVX512()
 	Generate()
 }
 
@@ -355,7 +359,7 @@ func zigAVX512() {
 	JZ(LabelRef("done"))
 	Label("loop")
 	VMOVDQU32(Mem{Base: wp}, Z0)
-	VPANDD(Z30, Z0, Z1) // layer
+	VPANDD(Z30, Z0, Z1)   // layer
 	VPSRLD(U8(9), Z0, Z2) // abscissa
 	KXNORW(K1, K1, K1)
 	VPGATHERDD(Mem{Base: kp, Index: Z1, Scale: 4}, K1, Z3)
@@ -424,6 +428,72 @@ func zigAVX2() {
 	DECQ(n)
 	JNZ(LabelRef("loop"))
 	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// chacha8AVX512: the 16 ChaCha8 blocks of one chacha8rand seed (counters
+// 0..15), lane i of register w holding word w of block i, written in
+// chacha8rand's order: 4 chunks of 32 uint64 (blocks 4c..4c+3), each chunk
+// word-major (word w of its 4 blocks at uint32 offset 4w). Like
+// chacha8rand, the feed-forward adds the key to words 4..11 only.
+func chacha8AVX512() {
+	iota16 := GLOBL("chachaIota", RODATA|NOPTR)
+	for i := range 16 {
+		DATA(4*i, U32(uint32(i)))
+	}
+	TEXT("chacha8EpochAVX512", NOSPLIT, "func(seed *[4]uint64, out *[128]uint64)")
+	Pragma("noescape")
+	Doc("chacha8EpochAVX512 writes the 4 chunks of 32 uint64 that chacha8rand",
+		"(math/rand/v2.ChaCha8) computes from seed with counters 0, 4, 8 and 12.")
+	seed, out, tmp := RSI, RDI, RAX
+	Load(Param("seed"), seed)
+	Load(Param("out"), out)
+	x := func(w int) VecPhysical { return zmm(w) }
+	for w, c := range []uint32{0x61707865, 0x3320646e, 0x79622d32, 0x6b206574} {
+		MOVL(U32(c), tmp.As32())
+		VPBROADCASTD(tmp.As32(), x(w))
+	}
+	for w := 4; w < 12; w++ {
+		VPBROADCASTD(Mem{Base: seed, Disp: 4 * (w - 4)}, x(w))
+	}
+	VMOVDQU32(iota16, x(12))
+	for w := 13; w < 16; w++ {
+		VPXORD(x(w), x(w), x(w))
+	}
+	qr := func(a, b, c, d int) {
+		VPADDD(x(b), x(a), x(a))
+		VPXORD(x(a), x(d), x(d))
+		VPROLD(U8(16), x(d), x(d))
+		VPADDD(x(d), x(c), x(c))
+		VPXORD(x(c), x(b), x(b))
+		VPROLD(U8(12), x(b), x(b))
+		VPADDD(x(b), x(a), x(a))
+		VPXORD(x(a), x(d), x(d))
+		VPROLD(U8(8), x(d), x(d))
+		VPADDD(x(d), x(c), x(c))
+		VPXORD(x(c), x(b), x(b))
+		VPROLD(U8(7), x(b), x(b))
+	}
+	for range 4 {
+		qr(0, 4, 8, 12)
+		qr(1, 5, 9, 13)
+		qr(2, 6, 10, 14)
+		qr(3, 7, 11, 15)
+		qr(0, 5, 10, 15)
+		qr(1, 6, 11, 12)
+		qr(2, 7, 8, 13)
+		qr(3, 4, 9, 14)
+	}
+	for w := 4; w < 12; w++ {
+		VPBROADCASTD(Mem{Base: seed, Disp: 4 * (w - 4)}, Z16)
+		VPADDD(Z16, x(w), x(w))
+	}
+	for c := range 4 {
+		for w := range 16 {
+			VEXTRACTI32X4(U8(c), x(w), Mem{Base: out, Disp: 256*c + 16*w})
+		}
+	}
 	VZEROUPPER()
 	RET()
 }
