@@ -29,6 +29,9 @@ type Adam struct {
 	step   int64
 	m, v   buffers
 	params []param
+	kern   func(n int, w, grad, m, v *float32, c *[8]float32) // vectorised adam32, or nil
+	kernOK bool                                               // kern was looked up
+	consts [8]float32                                         // adam32's constants of this step
 }
 
 // NewAdam returns Adam with learning rate lr and PyTorch's defaults.
@@ -50,6 +53,9 @@ func (a *Adam) Step(ps []gorgonia.ValueGrad) error {
 	if err := a.v.ensure(a.params, "Adam", "exp_avg_sq"); err != nil {
 		return err
 	}
+	if !a.kernOK {
+		a.kern, a.kernOK = adamKernel(), true
+	}
 	a.step++
 	t := float64(a.step)
 	bc1 := 1 - math.Pow(a.Beta1, t)
@@ -58,8 +64,9 @@ func (a *Adam) Step(ps []gorgonia.ValueGrad) error {
 	bc2Sqrt := math.Sqrt(bc2)
 	for i, p := range a.params {
 		if p.w32 != nil {
-			adam32(p.w32, p.g32, a.m.f32[i], a.v.f32[i], float32(a.Beta1), float32(1-a.Beta1), float32(a.Beta2), float32(1-a.Beta2),
-				float32(a.WeightDecay), float32(-stepSize), float32(bc2Sqrt), float32(a.Eps))
+			a.consts = [8]float32{float32(a.Beta1), float32(1 - a.Beta1), float32(a.Beta2), float32(1 - a.Beta2),
+				float32(a.WeightDecay), float32(-stepSize), float32(bc2Sqrt), float32(a.Eps)}
+			adam32(p.w32, p.g32, a.m.f32[i], a.v.f32[i], &a.consts, a.kern)
 		} else {
 			adam64(p.w64, p.g64, a.m.f64[i], a.v.f64[i], a.Beta1, 1-a.Beta1, a.Beta2, 1-a.Beta2, a.WeightDecay, -stepSize, bc2Sqrt, a.Eps)
 		}
@@ -68,17 +75,28 @@ func (a *Adam) Step(ps []gorgonia.ValueGrad) error {
 }
 
 // adam32 is one element-wise Adam update in float32, in PyTorch's order of
-// operations (mul_, add_, addcmul_, sqrt, div, add_, addcdiv_); it zeroes g.
-func adam32(w, g, m, v []float32, b1, c1, b2, c2, wd, negStep, bc2Sqrt, eps float32) {
+// operations (mul_, add_, addcmul_, sqrt, div, add_, addcdiv_), every
+// product rounded on its own (the conversions forbid fused multiply-adds),
+// so that kern (optimizer_amd64.s), which runs the same operations on 8
+// elements at a time, gives the same bits; it zeroes g. c holds b1, 1-b1,
+// b2, 1-b2, the weight decay, -lr/(1-b1^t), sqrt(1-b2^t) and eps.
+func adam32(w, g, m, v []float32, c *[8]float32, kern func(n int, w, grad, m, v *float32, c *[8]float32)) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	for j, gj := range g {
+	start := 0
+	if kern != nil && len(w) >= 8 {
+		start = len(w) &^ 7
+		kern(start, &w[0], &g[0], &m[0], &v[0], c)
+	}
+	b1, c1, b2, c2, wd, negStep, bc2Sqrt, eps := c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
+	for j := start; j < len(w); j++ {
+		gj := g[j]
 		if wd != 0 {
-			gj += wd * w[j]
+			gj += float32(wd * w[j])
 		}
-		m[j] = m[j]*b1 + c1*gj
-		v[j] = v[j]*b2 + c2*gj*gj
-		denom := float32(math.Sqrt(float64(v[j])))/bc2Sqrt + eps
-		w[j] += negStep * m[j] / denom
+		m[j] = float32(m[j]*b1) + float32(c1*gj)
+		v[j] = float32(v[j]*b2) + float32(float32(c2*gj)*gj)
+		denom := float32(float32(math.Sqrt(float64(v[j])))/bc2Sqrt) + eps
+		w[j] += float32(negStep*m[j]) / denom
 		g[j] = 0
 	}
 }
