@@ -188,3 +188,85 @@ func reluTail(x float32) float32 {
 	}
 	return 0
 }
+
+// The constants of Cephes' expf (Moshier, Cephes Math Library, expf.c),
+// shared with expShiftAVX2 (internal/asmgen).
+const (
+	expLo    = float32(-87.3)
+	expLog2e = float32(1.44269504088896341)
+	expC1    = float32(0.693359375)
+	expC2    = float32(-2.12194440e-4)
+	expP0    = float32(1.9875691500e-4)
+	expP1    = float32(1.3981999507e-3)
+	expP2    = float32(8.3334519073e-3)
+	expP3    = float32(4.1665795894e-2)
+	expP4    = float32(1.6666665459e-1)
+	expP5    = float32(5.0000001201e-1)
+)
+
+// expf32 is exp(max(x, -87.3)) in float32 (relative error about 1e-7;
+// NaN passes): Cephes' expf, with the multiple of ln 2 rounded to even.
+// Every operation is rounded on its own (the conversions forbid fused
+// multiply-adds), exactly as expShiftAVX2 does 8 at a time.
+func expf32(x float32) float32 {
+	if x < expLo {
+		x = expLo
+	}
+	fx := float32(math.RoundToEven(float64(float32(x * expLog2e))))
+	x = x - float32(fx*expC1)
+	x = x - float32(fx*expC2)
+	z := float32(x * x)
+	y := float32(expP0 * x)
+	y = float32(float32(y+expP1) * x)
+	y = float32(float32(y+expP2) * x)
+	y = float32(float32(y+expP3) * x)
+	y = float32(float32(y+expP4) * x)
+	y = y + expP5
+	y = float32(float32(float32(y*z)+x) + 1)
+	return float32(y * math.Float32frombits(uint32(int32(fx)+127)<<23))
+}
+
+// expShift sets y = expf32(x - m) element-wise.
+func (k *kern32) expShift(x, m, y []float32) {
+	n := len(y)
+	x, m = x[:n], m[:n]
+	start := 0
+	if k.ew && n >= 8 {
+		start = n &^ 7
+		expShiftAVX2(start, &x[0], &m[0], &y[0])
+	}
+	for i := start; i < n; i++ {
+		y[i] = expf32(x[i] - m[i])
+	}
+}
+
+// crossEntropy computes the softmax of every column of z (O×n) into prob
+// (O×n, saved for the gradient), using colMax (n) as scratch, and returns
+// Σ_r w_r ℓ_r in column order (columns of weight 0 skipped), ℓ_r = m_r +
+// log Σ_o exp(z_or - m_r) - z_{y_r r} with m_r the column's maximum.
+func (k *kern32) crossEntropy(O, n int, z []float32, y []int32, w, prob, colMax []float32) float64 {
+	copy(colMax[:n], z[:n])
+	for o := 1; o < O; o++ {
+		row := z[o*n : (o+1)*n]
+		for r, v := range row {
+			colMax[r] = max(colMax[r], v)
+		}
+	}
+	for o := range O {
+		k.expShift(z[o*n:(o+1)*n], colMax, prob[o*n:(o+1)*n])
+	}
+	var sum float64
+	for r := range n {
+		var s float32
+		for o := range O {
+			s += prob[o*n+r]
+		}
+		for o := range O {
+			prob[o*n+r] /= s
+		}
+		if wr := float64(w[r]); wr != 0 {
+			sum += wr * (float64(colMax[r]) + math.Log(float64(s)) - float64(z[int(y[r])*n+r]))
+		}
+	}
+	return sum
+}

@@ -79,6 +79,7 @@ type seq[F float] struct {
 	wrT                      []F       // W_rᵀ, written by step 0 for all steps
 	dpre                     []F       // P, the stacked ∂L/∂pre_t
 	prob                     []float64 // softmax(Z) (O, T*B), saved by lossOp for lossGrad
+	prob32, colMax           []float32 // the same in float32 (k32 path) and its scratch
 
 	hsDense, dpreDense *tensor.Dense // H and P as (T*B, H) tensors
 
@@ -112,7 +113,11 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		s.dpre = make([]F, T*B*H)
 		s.dpreDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.dpre))
 		s.preGrads = make([]*G.Node, T)
-		s.prob = make([]float64, cfg.NOutput*T*B)
+		if s.k32 != nil {
+			s.prob32, s.colMax = make([]float32, cfg.NOutput*T*B), make([]float32, T*B)
+		} else {
+			s.prob = make([]float64, cfg.NOutput*T*B)
+		}
 	}
 	return s
 }
@@ -714,6 +719,15 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 	case CrossEntropy:
 		// saves the softmax probabilities for lossGrad
 		y := v[1].(*tensor.Dense).Int32s()
+		if k := s.k32; k != nil {
+			sum = k.crossEntropy(s.O, n, f32(z), y, f32(m), s.prob32, s.colMax)
+			if sm := weightSum(m); sm > 0 {
+				sum /= sm
+			} else {
+				sum = 0
+			}
+			break
+		}
 		for r, c := range y {
 			zm := z[r]
 			for k := 1; k < s.O; k++ {
@@ -817,7 +831,12 @@ func (o *lossGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 					dz[k*n+r] = 0
 					continue
 				}
-				p := s.prob[k*n+r] // saved by lossOp
+				var p float64 // saved by lossOp
+				if s.k32 != nil {
+					p = float64(s.prob32[k*n+r])
+				} else {
+					p = s.prob[k*n+r]
+				}
 				if k == int(c) {
 					p--
 				}

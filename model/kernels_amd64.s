@@ -1005,3 +1005,88 @@ TEXT ·chacha8EpochAVX512(SB), NOSPLIT, $0-16
 	VEXTRACTI32X4 $0x03, Z15, 1008(DI)
 	VZEROUPPER
 	RET
+
+// func expShiftAVX2(n int, x *float32, m *float32, y *float32)
+// Requires: AVX, AVX2, SSE2
+TEXT ·expShiftAVX2(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	MOVQ         x+8(FP), SI
+	MOVQ         m+16(FP), DI
+	MOVQ         y+24(FP), R8
+	MOVL         $0xc2ae999a, AX
+	MOVQ         AX, X15
+	VBROADCASTSS X15, Y15
+	MOVL         $0x3fb8aa3b, AX
+	MOVQ         AX, X14
+	VBROADCASTSS X14, Y14
+	MOVL         $0x3f318000, AX
+	MOVQ         AX, X12
+	VBROADCASTSS X12, Y12
+	MOVL         $0xb95e8083, AX
+	MOVQ         AX, X11
+	VBROADCASTSS X11, Y11
+	MOVL         $0x3f800000, AX
+	MOVQ         AX, X10
+	VBROADCASTSS X10, Y10
+	MOVL         $0x39506967, AX
+	MOVQ         AX, X4
+	VBROADCASTSS X4, Y4
+	MOVL         $0x3ab743ce, AX
+	MOVQ         AX, X5
+	VBROADCASTSS X5, Y5
+	MOVL         $0x3c088908, AX
+	MOVQ         AX, X6
+	VBROADCASTSS X6, Y6
+	MOVL         $0x3d2aa9c1, AX
+	MOVQ         AX, X7
+	VBROADCASTSS X7, Y7
+	MOVL         $0x3e2aaaaa, AX
+	MOVQ         AX, X8
+	VBROADCASTSS X8, Y8
+	MOVL         $0x3f000000, AX
+	MOVQ         AX, X9
+	VBROADCASTSS X9, Y9
+	MOVL         $0x0000007f, AX
+	MOVQ         AX, X3
+	VPBROADCASTD X3, Y3
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVUPS    (SI), Y0
+	VSUBPS     (DI), Y0, Y0
+	VMAXPS     Y0, Y15, Y0
+	VMULPS     Y14, Y0, Y1
+	VROUNDPS   $0x00, Y1, Y1
+	VMULPS     Y12, Y1, Y2
+	VSUBPS     Y2, Y0, Y0
+	VMULPS     Y11, Y1, Y2
+	VSUBPS     Y2, Y0, Y0
+	VMULPS     Y0, Y0, Y2
+	VMULPS     Y0, Y4, Y13
+	VADDPS     Y5, Y13, Y13
+	VMULPS     Y0, Y13, Y13
+	VADDPS     Y6, Y13, Y13
+	VMULPS     Y0, Y13, Y13
+	VADDPS     Y7, Y13, Y13
+	VMULPS     Y0, Y13, Y13
+	VADDPS     Y8, Y13, Y13
+	VMULPS     Y0, Y13, Y13
+	VADDPS     Y9, Y13, Y13
+	VMULPS     Y2, Y13, Y13
+	VADDPS     Y0, Y13, Y13
+	VADDPS     Y10, Y13, Y13
+	VCVTTPS2DQ Y1, Y1
+	VPADDD     Y3, Y1, Y1
+	VPSLLD     $0x17, Y1, Y1
+	VMULPS     Y1, Y13, Y13
+	VMOVUPS    Y13, (R8)
+	ADDQ       $0x20, SI
+	ADDQ       $0x20, DI
+	ADDQ       $0x20, R8
+	DECQ       CX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET

@@ -65,3 +65,8 @@ func zigFastAVX2(n int, words *uint32, k *uint32, w *float32, dst *float32, rej 
 //
 //go:noescape
 func chacha8EpochAVX512(seed *[4]uint64, out *[128]uint64)
+
+// expShiftAVX2 sets y[i] = expf32(x[i] - m[i]) for i < n rounded down to a multiple of 8.
+//
+//go:noescape
+func expShiftAVX2(n int, x *float32, m *float32, y *float32)

@@ -385,3 +385,42 @@ func TestGraphSameBitsOnEveryKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestExpf32: expf32 is within 2 ulp-ish (2.5e-7 relative) of exp on
+// [-87.3, 0], passes NaN, and expShiftAVX2 gives its bits.
+func TestExpf32(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	n := 10007
+	x, m := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(-90 * r.Float64())
+		m[i] = float32(r.Float64() - 0.5)
+	}
+	x[0], x[1], x[2] = 0, float32(math.NaN()), float32(math.Inf(-1))
+	m[0], m[1], m[2] = 0, 0, 0
+	for i := range x {
+		d := x[i] - m[i]
+		got := expf32(d)
+		if i == 1 {
+			if !math.IsNaN(float64(got)) {
+				t.Errorf("expf32(NaN) = %v", got)
+			}
+			continue
+		}
+		want := math.Exp(float64(max(d, expLo)))
+		if math.Abs(float64(got)-want) > 2.5e-7*want {
+			t.Fatalf("expf32(%v) = %v, exp %v (relative error %.2g)", d, got, want, math.Abs(float64(got)-want)/want)
+		}
+	}
+	k := newKern32(1, 1)
+	if k == nil || !k.ew {
+		t.Skip("no AVX2 kernels in this build")
+	}
+	y := make([]float32, n)
+	k.expShift(x, m, y)
+	for i := range y {
+		if want := expf32(x[i] - m[i]); math.Float32bits(y[i]) != math.Float32bits(want) && !(math.IsNaN(float64(want)) && math.IsNaN(float64(y[i]))) {
+			t.Fatalf("expShiftAVX2 element %d: %v, expf32 %v", i, y[i], want)
+		}
+	}
+}

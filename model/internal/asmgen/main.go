@@ -21,6 +21,9 @@
 //     in order, starting from C (or 0), so both kernels give the same bits.
 //   - element-wise passes of the fused RNN step (AVX2+FMA, 8 floats at a
 //     time; the callers finish the last n mod 8 elements in Go).
+//   - exp(x - m) element-wise in float32 (Cephes' expf: range reduction by
+//     ln 2 in two parts, a degree-5 polynomial), for the softmax of the
+//     cross-entropy, each operation rounded as in model's Go expf32.
 //   - one reseeding epoch of the chacha8rand generator (C2SP chacha8rand,
 //     as math/rand/v2.ChaCha8 computes it) with its 16 ChaCha8 blocks in
 //     the 16 lanes of AVX-512 registers, for the network noise.
@@ -31,6 +34,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -49,6 +53,7 @@ func main() {
 	zigAVX512()
 	zigAVX2()
 	chacha8AVX512()
+	expShift()
 	Generate()
 }
 
@@ -494,6 +499,84 @@ func chacha8AVX512() {
 			VEXTRACTI32X4(U8(c), x(w), Mem{Base: out, Disp: 256*c + 16*w})
 		}
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// The constants of Cephes' expf (Moshier, Cephes Math Library, expf.c),
+// the same as model/fast32.go's expf32.
+const (
+	expLog2e = 1.44269504088896341
+	expC1    = 0.693359375
+	expC2    = -2.12194440e-4
+	expLo    = -87.3
+)
+
+var expPoly = []float32{1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1}
+
+// expShift: y = exp(max(x - m, -87.3)) on 8 floats at a time, no fused
+// multiply-add (model's expf32 does the same operations in Go).
+func expShift() {
+	TEXT("expShiftAVX2", NOSPLIT, "func(n int, x, m, y *float32)")
+	Pragma("noescape")
+	Doc("expShiftAVX2 sets y[i] = expf32(x[i] - m[i]) for i < n rounded down to a multiple of 8.")
+	n, xp, mp, yp, tmp := RCX, RSI, RDI, R8, RAX
+	Load(Param("n"), n)
+	Load(Param("x"), xp)
+	Load(Param("m"), mp)
+	Load(Param("y"), yp)
+	bc := func(v float32, y VecPhysical) {
+		MOVL(U32(math.Float32bits(v)), tmp.As32())
+		MOVQ(tmp, y.AsX())
+		VBROADCASTSS(y.AsX(), y)
+	}
+	lo, log2e, c1, c2, one := Y15, Y14, Y12, Y11, Y10
+	bc(expLo, lo)
+	bc(expLog2e, log2e)
+	bc(expC1, c1)
+	bc(expC2, c2)
+	bc(1, one)
+	poly := []VecPhysical{Y4, Y5, Y6, Y7, Y8, Y9}
+	for i, p := range expPoly {
+		bc(p, poly[i])
+	}
+	MOVL(U32(127), tmp.As32())
+	MOVQ(tmp, X3)
+	VPBROADCASTD(X3, Y3)
+	SHRQ(U8(3), n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	VMOVUPS(Mem{Base: xp}, Y0)
+	VSUBPS(Mem{Base: mp}, Y0, Y0) // x - m
+	VMAXPS(Y0, lo, Y0)            // Intel maxps(-87.3, x): NaN passes
+	VMULPS(log2e, Y0, Y1)         // x·log2e
+	VROUNDPS(U8(0), Y1, Y1)       // fx: to the nearest integer, ties to even
+	VMULPS(c1, Y1, Y2)
+	VSUBPS(Y2, Y0, Y0) // x - fx·C1
+	VMULPS(c2, Y1, Y2)
+	VSUBPS(Y2, Y0, Y0) // x - fx·C2
+	VMULPS(Y0, Y0, Y2) // z = x·x
+	VMULPS(Y0, poly[0], Y13)
+	for _, p := range poly[1:] {
+		VADDPS(p, Y13, Y13)
+		if p != poly[len(poly)-1] {
+			VMULPS(Y0, Y13, Y13)
+		}
+	}
+	VMULPS(Y2, Y13, Y13)  // y·z
+	VADDPS(Y0, Y13, Y13)  // + x
+	VADDPS(one, Y13, Y13) // + 1
+	VCVTTPS2DQ(Y1, Y1)    // fx as an integer
+	VPADDD(Y3, Y1, Y1)
+	VPSLLD(U8(23), Y1, Y1) // 2^fx
+	VMULPS(Y1, Y13, Y13)
+	VMOVUPS(Y13, Mem{Base: yp})
+	ADDQ(U8(32), xp)
+	ADDQ(U8(32), mp)
+	ADDQ(U8(32), yp)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
 	VZEROUPPER()
 	RET()
 }
