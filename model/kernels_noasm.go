@@ -29,3 +29,5 @@ func zigKernels() []zigKernel { return nil }
 
 // chachaKernel returns nil: the noise uses math/rand/v2.ChaCha8 itself.
 func chachaKernel() func(seed *[4]uint64, out *[128]uint64) { return nil }
+
+func expShiftAVX2(n int, x, m, y *float32) { panic("model: expShiftAVX2 without assembly") }
