@@ -104,13 +104,12 @@ func (g *gemm32) packPanels(dst []float32, k, n int, b []float32, rsB, csB int) 
 		w := min(nr, n-j0)
 		panel := dst[j0/nr*k*nr : (j0/nr+1)*k*nr]
 		switch {
-		case csB == 1 && w == nr && nr == 32:
+		case csB == 1 && w == nr && nr%8 == 0:
 			for l := range k {
-				*(*[32]float32)(panel[l*nr:]) = *(*[32]float32)(b[l*rsB+j0:])
-			}
-		case csB == 1 && w == nr && nr == 16:
-			for l := range k {
-				*(*[16]float32)(panel[l*nr:]) = *(*[16]float32)(b[l*rsB+j0:])
+				d, src := panel[l*nr:l*nr+nr], b[l*rsB+j0:l*rsB+j0+nr]
+				for q := 0; q < nr; q += 8 {
+					copy8(d[q:q+8], src[q:q+8])
+				}
 			}
 		case csB == 1:
 			for l := range k {
@@ -148,11 +147,12 @@ func (g *gemm32) packAPanels(dst []float32, m, k int, a []float32, rsA, csA int)
 		switch {
 		case rsA == 1 && h == 8 && mr == 8:
 			for l := range k {
-				*(*[8]float32)(panel[l*8:]) = *(*[8]float32)(a[l*csA+i0:])
+				copy8(panel[l*8:l*8+8], a[l*csA+i0:l*csA+i0+8])
 			}
 		case rsA == 1 && h == 6 && mr == 6:
 			for l := range k {
-				*(*[6]float32)(panel[l*6:]) = *(*[6]float32)(a[l*csA+i0:])
+				d, src := panel[l*6:l*6+6], a[l*csA+i0:l*csA+i0+6]
+				d[0], d[1], d[2], d[3], d[4], d[5] = src[0], src[1], src[2], src[3], src[4], src[5]
 			}
 		default:
 			if h < mr {
@@ -167,6 +167,13 @@ func (g *gemm32) packAPanels(dst []float32, m, k int, a []float32, rsA, csA int)
 		}
 	}
 	return dst
+}
+
+// copy8 copies 8 values with plain moves (a call of copy or an array
+// assignment goes through runtime.memmove, slow for 32 bytes).
+func copy8(d, s []float32) {
+	d, s = d[:8], s[:8]
+	d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
 }
 
 // tileKernel runs the kernel on the partial h×w tile of C at (i0, j0)
