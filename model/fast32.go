@@ -18,7 +18,10 @@ type kern32 struct {
 	// run (the weights do not change during a run)
 	wrTP []float32 // W_rᵀ (H×H): B of the forward products h_{t-1} W_rᵀ
 	wrP  []float32 // W_r (H×H): B of the backward products P_t W_r
-	wxTP []float32 // W_xᵀ (I×H): B of the input projection
+	wxTP []float32 // [W_xᵀ; b_r] ((I+1)×H): B of the input projection
+	wxb  []float32 // the same, unpacked
+	x1   []float32 // [X 1] (T*B × (I+1)), the inputs of the last run with a column of ones
+	dxb  []float32 // [X 1]ᵀ P ((I+1)×H) of the last backward pass (inGrad)
 
 	zeros []float32 // h_{-1} = 0 (B×H)
 	dTmp  []float32 // f'(pre) of a forward-only graph, discarded (B×H)
@@ -34,13 +37,31 @@ func newKern32(B, H int) *kern32 {
 	return &kern32{mm: mm, ew: haveAVX2FMA(), zeros: make([]float32, B*H), dTmp: make([]float32, B*H)}
 }
 
-// inProj: xp (TB×H) = x (TB×I) W_xᵀ + b, W_x (H×I).
+// inProj: xp (TB×H) = x (TB×I) W_xᵀ + b, W_x (H×I), as one product
+// [x 1] [W_xᵀ; b] (no pass that copies b into xp first). It keeps [x 1] in
+// k.x1 for inGrad.
 func (k *kern32) inProj(TB, I, H int, x, wx, b, xp []float32) {
-	k.wxTP = k.mm.packPanels(k.wxTP, I, H, wx, 1, I)
+	k.x1 = grow(k.x1, TB*(I+1))
 	for r := range TB {
-		copy(xp[r*H:(r+1)*H], b)
+		copy(k.x1[r*(I+1):], x[r*I:(r+1)*I])
+		k.x1[r*(I+1)+I] = 1
 	}
-	k.mm.mulPanels(TB, H, I, x, I, 1, k.wxTP, xp, H, true)
+	k.wxb = grow(k.wxb, (I+1)*H)
+	for j := range H {
+		for i := range I {
+			k.wxb[i*H+j] = wx[j*I+i]
+		}
+	}
+	copy(k.wxb[I*H:], b)
+	k.wxTP = k.mm.packPanels(k.wxTP, I+1, H, k.wxb, H, 1)
+	k.mm.mulPanels(TB, H, I+1, k.x1, I+1, 1, k.wxTP, xp, H, false)
+}
+
+// inGrad computes [x 1]ᵀ dxp ((I+1)×H), with x as inProj saw it: the
+// transposed input-weight gradient in its first I rows and the bias
+// gradient Σ_rows dxp in its last, read by colSum (inGradRow).
+func (k *kern32) inGrad(TB, I, H int, dxp, out []float32) {
+	k.mm.mul(I+1, H, TB, k.x1, 1, I+1, dxp, H, out, H, false)
 }
 
 // packRec packs W_r (H×H) for the forward products and, if train, for the
@@ -120,24 +141,6 @@ func (k *kern32) prevGrad(B, H int, alpha float32, g, dPrev, p, out []float32) {
 		out[i] = (1-alpha)*g[i] + dPrev[i]
 	}
 	k.mm.mulPanels(B, H, H, p, H, 1, k.wrP, out, H, true)
-}
-
-// colSum: out (H) = Σ over the rows of x (rows×H).
-func (k *kern32) colSum(H int, x, out []float32) {
-	clear(out)
-	H8 := 0
-	if k.ew {
-		H8 = H &^ 7
-	}
-	for r := 0; r < len(x); r += H {
-		row := x[r : r+H]
-		if H8 > 0 {
-			addToAVX2(H8, &row[0], &out[0])
-		}
-		for j := H8; j < H; j++ {
-			out[j] += row[j]
-		}
-	}
 }
 
 // outProj: z (O×n) with z[o*n+r] = W_o[o]·hs[r] + b_o[o], hs (n×H): dot

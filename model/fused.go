@@ -236,10 +236,12 @@ func (o *inProjOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
+	// colSum also takes dW_x, which orders it after inGradW (whose product
+	// computes the column sums too on the float32 path)
 	db, err := apply(&colSumOp[F]{
-		fusedOp: newFused("colSum"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H)), tt(2, s.dtype)),
+		fusedOp: newFused("colSum"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H)), tt(2, s.dtype), tt(2, s.dtype)),
 		s:       s,
-	}, "colSum", grad)
+	}, "colSum", grad, dWx)
 	if err != nil {
 		return nil, err
 	}
@@ -478,22 +480,27 @@ type inGradWOp[F float] struct {
 func (o *inGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	x, dxp := vals[F](v[0]), vals[F](v[1])
+	tmp := o.tmp
 	if k := s.k32; k != nil {
-		k.mm.mul(s.I, s.H, s.T*s.B, f32(x), 1, s.I, f32(dxp), s.H, f32(o.tmp), s.H, false) // Xᵀ dXP
+		k.dxb = grow(k.dxb, (s.I+1)*s.H)
+		k.inGrad(s.T*s.B, s.I, s.H, f32(dxp), k.dxb) // [X 1]ᵀ dXP
+		tmp = any(k.dxb).([]F)
 	} else {
-		clear(o.tmp)
-		gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, o.tmp, s.H)
+		clear(tmp)
+		gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, tmp, s.H)
 	}
 	out := vals[F](o.out)
 	for i := 0; i < s.I; i++ {
 		for j := 0; j < s.H; j++ {
-			out[j*s.I+i] = o.tmp[i*s.H+j]
+			out[j*s.I+i] = tmp[i*s.H+j]
 		}
 	}
 	return o.out, nil
 }
 
-// colSumOp: the sum of the rows of a matrix (its column sums).
+// colSumOp: the sum of the rows of a matrix (its column sums). Arguments:
+// the matrix, and dW_x, which orders it after inGradW: on the float32 path
+// inGradW's product has computed the sums already (its last row).
 type colSumOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -503,7 +510,7 @@ func (o *colSumOp[F]) Do(v ...G.Value) (G.Value, error) {
 	x, out := vals[F](v[0]), vals[F](o.out)
 	n := len(out)
 	if k := o.s.k32; k != nil {
-		k.colSum(n, f32(x), f32(out))
+		copy(f32(out), k.dxb[o.s.I*n:])
 		return o.out, nil
 	}
 	clear(out)

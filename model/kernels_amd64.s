@@ -331,28 +331,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func addToAVX2(n int, x *float32, y *float32)
-// Requires: AVX
-TEXT ·addToAVX2(SB), NOSPLIT, $0-24
-	MOVQ n+0(FP), CX
-	MOVQ x+8(FP), SI
-	MOVQ y+16(FP), DI
-	SHRQ $0x03, CX
-	JZ   done
-
-loop:
-	VMOVUPS (DI), Y0
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ    $0x20, SI
-	ADDQ    $0x20, DI
-	DECQ    CX
-	JNZ     loop
-
-done:
-	VZEROUPPER
-	RET
-
 // func dot4AVX2(n int, x *float32, w0 *float32, w1 *float32, w2 *float32, w3 *float32, out *[4]float32)
 // Requires: AVX, FMA3
 TEXT ·dot4AVX2(SB), NOSPLIT, $0-56

@@ -36,11 +36,6 @@ func scaleMulAVX2(n int, x *float32, d *float32, p *float32, a float32)
 //go:noescape
 func axpbyAVX2(n int, x *float32, y *float32, out *float32, a float32)
 
-// addToAVX2 computes y[i] += x[i] for i < n rounded down to a multiple of 8.
-//
-//go:noescape
-func addToAVX2(n int, x *float32, y *float32)
-
 // dot4AVX2 sets out[k] = Σ x[i]*wk[i] over i < n rounded down to a multiple of 8:
 // eight partial sums per k (fused multiply-adds in order of i), then added pairwise.
 //

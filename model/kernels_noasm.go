@@ -13,7 +13,6 @@ func stepReLUAVX2(n int, pre, hPrev, noise, h, d *float32, oma, a, c float32) {
 }
 func scaleMulAVX2(n int, g, d, p *float32, a float32) { panic("model: scaleMulAVX2 without assembly") }
 func axpbyAVX2(n int, x, y, out *float32, a float32)  { panic("model: axpbyAVX2 without assembly") }
-func addToAVX2(n int, x, y *float32)                  { panic("model: addToAVX2 without assembly") }
 func dot4AVX2(n int, x, w0, w1, w2, w3 *float32, out *[4]float32) {
 	panic("model: dot4AVX2 without assembly")
 }

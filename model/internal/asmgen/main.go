@@ -48,7 +48,6 @@ func main() {
 	stepReLU()
 	scaleMul()
 	axpby()
-	addTo()
 	dot4()
 	zigAVX512()
 	zigAVX2()
@@ -277,22 +276,6 @@ func axpby() {
 		VMOVUPS(Mem{Base: y}, Y0)
 		VFMADD231PS(Mem{Base: x}, Y15, Y0)
 		VMOVUPS(Y0, Mem{Base: out})
-	})
-}
-
-// addTo: y += x.
-func addTo() {
-	TEXT("addToAVX2", NOSPLIT, "func(n int, x, y *float32)")
-	Pragma("noescape")
-	Doc("addToAVX2 computes y[i] += x[i] for i < n rounded down to a multiple of 8.")
-	n, x, y := RCX, RSI, RDI
-	Load(Param("n"), n)
-	Load(Param("x"), x)
-	Load(Param("y"), y)
-	elementwise(n, []GPPhysical{x, y}, func() {
-		VMOVUPS(Mem{Base: y}, Y0)
-		VADDPS(Mem{Base: x}, Y0, Y0)
-		VMOVUPS(Y0, Mem{Base: y})
 	})
 }
 
