@@ -76,7 +76,7 @@ type seq[F float] struct {
 	id            string // distinguishes this graph's operations in hashes
 
 	xp, hs, deriv, pre, act1 []F       // forward buffers: XP, H, f'(pre), scratch
-	wrT                      []F       // W_rᵀ, written by step 0 for all steps
+	wrT                      []F       // W_rᵀ, written by step 0 for all steps (gonum path)
 	dpre                     []F       // P, the stacked ∂L/∂pre_t
 	prob                     []float64 // softmax(Z) (O, T*B), saved by lossOp for lossGrad
 	prob32, colMax           []float32 // the same in float32 (k32 path) and its scratch
@@ -102,11 +102,13 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		hs:   make([]F, T*B*H),
 		pre:  make([]F, B*H),
 		act1: make([]F, B*H),
-		wrT:  make([]F, H*H),
 	}
 	s.hsDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
 	if is32[F]() {
 		s.k32 = newKern32(B, H)
+	}
+	if s.k32 == nil {
+		s.wrT = make([]F, H*H)
 	}
 	if train {
 		s.deriv = make([]F, T*B*H)

@@ -105,12 +105,7 @@ func (g *gemm32) packPanels(dst []float32, k, n int, b []float32, rsB, csB int) 
 		panel := dst[j0/nr*k*nr : (j0/nr+1)*k*nr]
 		switch {
 		case csB == 1 && w == nr && nr%8 == 0:
-			for l := range k {
-				d, src := panel[l*nr:l*nr+nr], b[l*rsB+j0:l*rsB+j0+nr]
-				for q := 0; q < nr; q += 8 {
-					copy8(d[q:q+8], src[q:q+8])
-				}
-			}
+			copyRows(k, nr, b[j0:], rsB, panel, nr)
 		case csB == 1:
 			for l := range k {
 				row := panel[l*nr : (l+1)*nr]
@@ -146,9 +141,7 @@ func (g *gemm32) packAPanels(dst []float32, m, k int, a []float32, rsA, csA int)
 		panel := dst[i0/mr*k*mr : (i0/mr+1)*k*mr]
 		switch {
 		case rsA == 1 && h == 8 && mr == 8:
-			for l := range k {
-				copy8(panel[l*8:l*8+8], a[l*csA+i0:l*csA+i0+8])
-			}
+			copyRows(k, 8, a[i0:], csA, panel, 8)
 		case rsA == 1 && h == 6 && mr == 6:
 			for l := range k {
 				d, src := panel[l*6:l*6+6], a[l*csA+i0:l*csA+i0+6]
@@ -169,11 +162,23 @@ func (g *gemm32) packAPanels(dst []float32, m, k int, a []float32, rsA, csA int)
 	return dst
 }
 
-// copy8 copies 8 values with plain moves (a call of copy or an array
-// assignment goes through runtime.memmove, slow for 32 bytes).
-func copy8(d, s []float32) {
-	d, s = d[:8], s[:8]
-	d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+// copyRows copies w values (a multiple of 8) from each of rows rows of src
+// (row stride lds) to dst (row stride ldd): the packing of whole panels,
+// with AVX moves where the processor has them (copy or array assignment
+// would call runtime.memmove per row, slow for 32 bytes).
+func copyRows(rows, w int, src []float32, lds int, dst []float32, ldd int) {
+	if rows == 0 {
+		return
+	}
+	checkSpan("copyRows src", src, rows, w, lds, 1)
+	checkSpan("copyRows dst", dst, rows, w, ldd, 1)
+	if haveAVX2FMA() {
+		copyRowsAVX(rows, w/8, &src[0], lds, &dst[0], ldd)
+		return
+	}
+	for r := range rows {
+		copy(dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w])
+	}
 }
 
 // tileKernel runs the kernel on the partial h×w tile of C at (i0, j0)

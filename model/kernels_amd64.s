@@ -386,6 +386,43 @@ reduce:
 	VZEROUPPER
 	RET
 
+// func copyRowsAVX(rows int, n8 int, src *float32, lds int, dst *float32, ldd int)
+// Requires: AVX
+TEXT ·copyRowsAVX(SB), NOSPLIT, $0-48
+	MOVQ  rows+0(FP), CX
+	MOVQ  n8+8(FP), BX
+	MOVQ  src+16(FP), SI
+	MOVQ  lds+24(FP), R8
+	SHLQ  $0x02, R8
+	MOVQ  dst+32(FP), DI
+	MOVQ  ldd+40(FP), R9
+	SHLQ  $0x02, R9
+	TESTQ CX, CX
+	JZ    done
+	TESTQ BX, BX
+	JZ    done
+
+row:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ BX, R10
+
+col:
+	VMOVUPS (R11), Y0
+	VMOVUPS Y0, (R12)
+	ADDQ    $0x20, R11
+	ADDQ    $0x20, R12
+	DECQ    R10
+	JNZ     col
+	ADDQ    R8, SI
+	ADDQ    R9, DI
+	DECQ    CX
+	JNZ     row
+
+done:
+	VZEROUPPER
+	RET
+
 // func zigFastAVX512(n int, words *uint32, k *uint32, w *float32, dst *float32, rej *uint16)
 // Requires: AVX, AVX512F
 TEXT ·zigFastAVX512(SB), NOSPLIT, $0-48

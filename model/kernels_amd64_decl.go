@@ -42,6 +42,11 @@ func axpbyAVX2(n int, x *float32, y *float32, out *float32, a float32)
 //go:noescape
 func dot4AVX2(n int, x *float32, w0 *float32, w1 *float32, w2 *float32, w3 *float32, out *[4]float32)
 
+// copyRowsAVX copies dst[r*ldd+j] = src[r*lds+j] for r < rows, j < 8*n8 (strides in elements).
+//
+//go:noescape
+func copyRowsAVX(rows int, n8 int, src *float32, lds int, dst *float32, ldd int)
+
 // zigFastAVX512 writes the ziggurat's fast-path values of words[i] into dst[i]
 // for i < n rounded down to a multiple of 16, and in rej[i/16] bit i%16 set
 // where the value is rejected (dst[i] is then to be replaced).

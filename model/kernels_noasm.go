@@ -30,3 +30,7 @@ func zigKernels() []zigKernel { return nil }
 func chachaKernel() func(seed *[4]uint64, out *[128]uint64) { return nil }
 
 func expShiftAVX2(n int, x, m, y *float32) { panic("model: expShiftAVX2 without assembly") }
+
+func copyRowsAVX(rows, n8 int, src *float32, lds int, dst *float32, ldd int) {
+	panic("model: copyRowsAVX without assembly")
+}
