@@ -4,7 +4,8 @@ issue 13 (hidden 32..1024, batch 16 and 64, seq_len 60 and 200), in one run.
 
 For each size it runs, back to back:
   - Go: BenchmarkStepGrid (train/step_bench_test.go) with GOMAXPROCS=1: noise,
-    forward, backward and Adam on one core, as torch_step_bench.py does;
+    forward, backward and Adam on one core, as torch_step_bench.py does (the
+    median of 3 runs);
   - PyTorch: ../../shared/reference/torch_step_bench.py (path: --torch-bench)
     at --threads 1 and 2, each with glibc's allocator untuned and tuned
     (GLIBC_TUNABLES, see the script's doc); the best of the four is quoted.
@@ -39,16 +40,18 @@ def flops(H, B, T, I=3, O=3):
     return 6 * (T - 1) * B * H * H + 4 * T * B * I * H + 6 * T * B * O * H
 
 
-def go_step(test_bin, H, B, T):
-    """Go's ms/iteration (wall and CPU) for one size, about 3 s of benchmark."""
+def go_step(test_bin, H, B, T, repeats=3):
+    """Go's ms/iteration (wall and CPU): the median of repeats runs of about 2 s each."""
     est = max(flops(H, B, T) / 100e9, 0.3e-3)  # seconds, a rough guess
-    n = max(3, min(3000, int(3 / est)))
+    n = max(3, min(3000, int(2 / est)))
     env = dict(os.environ, GOMAXPROCS='1')
     out = subprocess.run([test_bin, '-test.run', '^$', '-test.bench', f'StepGrid/H={H}/B={B}/T={T}$',
-                          '-test.benchtime', f'{n}x'], env=env, capture_output=True, text=True, check=True).stdout
-    wall = float(re.search(r'([\d.]+) ms/iter', out).group(1))
-    cpu = re.search(r'([\d.]+) cpu-ms/iter', out)
-    return {'ms': wall, 'cpu_ms': float(cpu.group(1)) if cpu else None, 'iters': n}
+                          '-test.benchtime', f'{n}x', '-test.count', str(repeats)],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    wall = [float(x) for x in re.findall(r'([\d.]+) ms/iter', out)]
+    cpu = [float(x) for x in re.findall(r'([\d.]+) cpu-ms/iter', out)]
+    return {'ms': statistics.median(wall), 'cpu_ms': statistics.median(cpu) if cpu else None,
+            'all_ms': wall, 'iters': n}
 
 
 def torch_step(bench, H, B, T, threads, tuned):
