@@ -22,12 +22,20 @@
 //   - Fast (fast.go, with the fused operations of fused.go) is still one
 //     unrolled graph with symbolic gradients, but each time step is one fused
 //     operation whose SymDiff returns fused gradient operations: about 200
-//     tape instructions instead of 6200 at the tutorial's sizes. Its matrix
-//     products run on gonum, or on a small AVX2/FMA kernel
-//     (axpyrows_amd64.s) where the CPU has one. It is the default and is
-//     tested against Reference, finite differences and PyTorch's numbers.
+//     tape instructions instead of 6200 at the tutorial's sizes. In float32
+//     its matrix products run on register-blocked AVX-512 or AVX2+FMA
+//     micro-kernels with packed panels (gemm.go; kernels_amd64.s, generated
+//     by internal/asmgen with avo) and its element-wise work in vectorised
+//     passes (fast32.go); in float64, on other processors and with
+//     -tags purego, on gonum. It is the default and is tested against
+//     Reference, finite differences and PyTorch's numbers.
+//
+// Both run on Gorgonia's TapeMachine, driven on the calling goroutine
+// (tape.go) rather than through RunAll, which starts a goroutine and locks
+// an OS thread on every run.
 //
 // TrainGraph does one forward and backward pass per Run and leaves the
-// gradients in its learnables for a Gorgonia solver; ForwardGraph evaluates a
-// trained network on any number of steps and trials.
+// gradients in its learnables for an optimiser (a gorgonia.Solver, such as
+// package train's Adam); ForwardGraph evaluates a trained network on any
+// number of steps and trials. Noise is the seeded stream of network noise.
 package model

@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"log"
 
-	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/model"
+	"github.com/taskrnn/taskrnn/train"
 )
 
 // A training loop on the tutorial's network: build the graph once, then per
-// iteration fill a batch and noise, Run, and let a Gorgonia solver step.
+// iteration fill a batch and noise, Run, and let an optimiser (any Gorgonia
+// Solver; here package train's Adam) step.
 func ExampleNewTrainGraph() {
 	cfg := model.Config{NInput: 3, NHidden: 64, NOutput: 3, Dt: 20, Tau: 100, NetworkNoise: 0.1, Activation: model.ReLU}
 	const seqLen, batch, seed = 60, 16, 0
@@ -22,7 +23,7 @@ func ExampleNewTrainGraph() {
 		log.Fatal(err)
 	}
 	defer g.Close()
-	solver := G.NewAdamSolver(G.WithLearnRate(0.01))
+	opt := train.NewAdam(0.01)
 	noise := model.NewNoise(data.DeriveSeed(seed, "network-noise", 0))
 
 	inputs := make([]float32, seqLen*batch*cfg.NInput) // (T, B, I), from a data.Batch in practice
@@ -34,7 +35,7 @@ func ExampleNewTrainGraph() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := solver.Step(g.Learnables()); err != nil { // updates w in place
+		if err := opt.Step(g.Learnables()); err != nil { // updates w in place
 			log.Fatal(err)
 		}
 		_ = loss

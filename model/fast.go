@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"unsafe"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -24,21 +25,53 @@ type fastNet[F float] struct {
 	w          [5]*G.Node
 	x, n, y, m *G.Node
 	z, loss    *G.Node
-	xBuf       []F
+	xBuf       []F // inputs and noise converted to float64 (float64 graphs)
 	nBuf       []F
 	yBuf       []int32 // class indices (CrossEntropy)
 	yvBuf      []F     // desired outputs (L1, L2): Targets.Value or the one-hot code of Targets.Class
 	mBuf       []F     // loss weights
 	zBuf       []F
+	xv, nv     views // float32: tensors viewing the caller's inputs and noise
+}
+
+// views keeps tensors that view callers' float32 slices, so that a float32
+// graph binds the inputs and noise of a run instead of copying them. It
+// remembers the last two slices (a caller that alternates two buffers, as
+// train's producer does, allocates nothing after the first two runs).
+type views struct {
+	data [2]*float32
+	t    [2]*tensor.Dense
+	next int
+}
+
+// get returns a (rows, cols) tensor backed by x (len rows*cols).
+func (v *views) get(x []float32, rows, cols int) *tensor.Dense {
+	p := unsafe.SliceData(x)
+	for i, d := range v.data {
+		if d == p {
+			return v.t[i]
+		}
+	}
+	i := v.next
+	v.data[i], v.t[i] = p, view(x, rows, cols)
+	v.next = 1 - i
+	return v.t[i]
 }
 
 func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (*fastNet[F], error) {
 	I, H := cfg.NInput, cfg.NHidden
 	dt := w.Dtype()
 	s := newSeq[F](cfg, T, B, loss, loss != "", dt, fmt.Sprintf("@%p", g))
-	f := &fastNet[F]{s: s, w: weightNodes(g, w), xBuf: make([]F, T*B*I), nBuf: make([]F, T*B*H)}
-	f.x = G.NewMatrix(g, dt, G.WithShape(T*B, I), G.WithName("inputs"), G.WithValue(view(f.xBuf, T*B, I)))
-	f.n = G.NewMatrix(g, dt, G.WithShape(T*B, H), G.WithName("noise"), G.WithValue(view(f.nBuf, T*B, H)))
+	f := &fastNet[F]{s: s, w: weightNodes(g, w)}
+	if is32[F]() {
+		// feed binds views of the caller's slices (views)
+		f.x = G.NewMatrix(g, dt, G.WithShape(T*B, I), G.WithName("inputs"))
+		f.n = G.NewMatrix(g, dt, G.WithShape(T*B, H), G.WithName("noise"))
+	} else {
+		f.xBuf, f.nBuf = make([]F, T*B*I), make([]F, T*B*H)
+		f.x = G.NewMatrix(g, dt, G.WithShape(T*B, I), G.WithName("inputs"), G.WithValue(view(f.xBuf, T*B, I)))
+		f.n = G.NewMatrix(g, dt, G.WithShape(T*B, H), G.WithName("noise"), G.WithValue(view(f.nBuf, T*B, H)))
+	}
 	Wx, Wr, br, Wo, bo := f.w[0], f.w[1], f.w[2], f.w[3], f.w[4]
 
 	xp, err := apply(newInProj(s), "inProj", f.x, Wx, br)
@@ -81,6 +114,13 @@ func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss L
 }
 
 func (f *fastNet[F]) feed(inputs, noise []float32) {
+	if is32[F]() {
+		s := f.s
+		// the lengths were checked by the caller, so Let cannot fail
+		_ = G.Let(f.x, f.xv.get(inputs, s.T*s.B, s.I))
+		_ = G.Let(f.n, f.nv.get(noise, s.T*s.B, s.H))
+		return
+	}
 	for i, v := range inputs {
 		f.xBuf[i] = F(v)
 	}

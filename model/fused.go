@@ -31,8 +31,9 @@ import (
 //	outGradW:    dW_o = dZ H,   rowSum: db_o = Σ_cols dZ
 //	outGradH:    D = dZᵀ W_o   (the output's share of every ∂L/∂h_t)  (T*B, H)
 //	block:       ∂L/∂h_{T-1} = D_{T-1}
-//	preGrad t:   P_t = α ∂L/∂h_t ⊙ f'(pre_t)              (∂L/∂pre_t)
-//	prevGrad t:  ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}
+//	stepGrad t:  P_t = α ∂L/∂h_t ⊙ f'(pre_t)              (∂L/∂pre_t), then
+//	             ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}     (t ≥ 1)
+//	preGrad 0:   P_0 = α ∂L/∂h_0 ⊙ f'(pre_0)
 //	stack:       P = [P_0; …; P_{T-1}] = ∂L/∂XP            (T*B, H)
 //	recGrad:     dW_r = Σ_{t≥1} P_tᵀ h_{t-1}  (one product over all steps)
 //	inGradW:     dW_x = Pᵀ X,   colSum: db_r = Σ_rows P
@@ -45,7 +46,7 @@ import (
 // gradient for W_r and XP only at t = 0, whose SymDiff returns the gradient
 // of the whole sequence (recGrad and stack above, built from every step's
 // P_t); the output projection declares a gradient only for h_{T-1} and
-// passes its share D_t of the other steps to prevGrad. SymDiff runs from the
+// passes its share D_t of the other steps to stepGrad. SymDiff runs from the
 // last step to the first, so every P_t exists by the time step 0 needs them.
 // The total is the exact gradient; the finite-difference tests check it.
 //
@@ -56,9 +57,11 @@ import (
 // The operations do not implement UsePreallocDo on purpose: the machine
 // would hand them registers of other nodes. A few values are saved by one
 // operation for a later one, as PyTorch's autograd saves tensors: f'(pre_t)
-// (step t for preGrad t), softmax(Z) (loss for lossGrad) and W_rᵀ (step 0
-// for the later steps); the reader always takes the writer's node as an
-// argument, so the machine runs them in that order.
+// (step t for stepGrad t), softmax(Z) (loss for lossGrad) and the packed
+// recurrent weights (step 0 for every later step and stepGrad); the reader
+// always takes the writer's node as an argument, so the machine runs them in
+// that order. stepGrad t writes P_t, block t of P, besides returning
+// ∂L/∂h_{t-1}; the stack operation takes every stepGrad node as an argument.
 
 // seq is what the fused operations of one graph share: sizes, constants,
 // the sequence buffers and, while Grad runs, the gradient nodes that the
@@ -73,16 +76,19 @@ type seq[F float] struct {
 	id            string // distinguishes this graph's operations in hashes
 
 	xp, hs, deriv, pre, act1 []F       // forward buffers: XP, H, f'(pre), scratch
-	wrT                      []F       // W_rᵀ, written by step 0 for all steps
+	wrT                      []F       // W_rᵀ, written by step 0 for all steps (gonum path)
 	dpre                     []F       // P, the stacked ∂L/∂pre_t
 	prob                     []float64 // softmax(Z) (O, T*B), saved by lossOp for lossGrad
+	prob32, colMax           []float32 // the same in float32 (k32 path) and its scratch
 
 	hsDense, dpreDense *tensor.Dense // H and P as (T*B, H) tensors
+
+	k32 *kern32 // float32 kernels (fast32.go); nil: the gonum paths below
 
 	hNodes []*G.Node // the step nodes h_0..h_{T-1}, set by the builder
 
 	// filled during SymDiff
-	preGrads []*G.Node // P_t nodes, by step
+	preGrads []*G.Node // by step, the node that writes P_t (stepGrad t, preGrad 0)
 	outGradH *G.Node   // D
 }
 
@@ -96,15 +102,24 @@ func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.D
 		hs:   make([]F, T*B*H),
 		pre:  make([]F, B*H),
 		act1: make([]F, B*H),
-		wrT:  make([]F, H*H),
 	}
 	s.hsDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.hs))
+	if is32[F]() {
+		s.k32 = newKern32(B, H)
+	}
+	if s.k32 == nil {
+		s.wrT = make([]F, H*H)
+	}
 	if train {
 		s.deriv = make([]F, T*B*H)
 		s.dpre = make([]F, T*B*H)
 		s.dpreDense = tensor.New(tensor.WithShape(T*B, H), tensor.WithBacking(s.dpre))
 		s.preGrads = make([]*G.Node, T)
-		s.prob = make([]float64, cfg.NOutput*T*B)
+		if s.k32 != nil {
+			s.prob32, s.colMax = make([]float32, cfg.NOutput*T*B), make([]float32, T*B)
+		} else {
+			s.prob = make([]float64, cfg.NOutput*T*B)
+		}
 	}
 	return s
 }
@@ -195,6 +210,10 @@ func newInProj[F float](s *seq[F]) *inProjOp[F] {
 func (o *inProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	x, wx, b := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	if k := s.k32; k != nil {
+		k.inProj(s.T*s.B, s.I, s.H, f32(x), f32(wx), f32(b), f32(s.xp))
+		return o.out, nil
+	}
 	for j := 0; j < s.H; j++ {
 		for i := 0; i < s.I; i++ {
 			o.wxT[i*s.H+j] = wx[j*s.I+i]
@@ -219,9 +238,12 @@ func (o *inProjOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
+	// colSum also takes dW_x, which orders it after inGradW (whose product
+	// computes the column sums too on the float32 path)
 	db, err := apply(&colSumOp[F]{
-		fusedOp: newFused("colSum"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H)), tt(2, s.dtype)),
-	}, "colSum", grad)
+		fusedOp: newFused("colSum"+s.id, tensor.New(tensor.Of(s.dtype), tensor.WithShape(s.H)), tt(2, s.dtype), tt(2, s.dtype)),
+		s:       s,
+	}, "colSum", grad, dWx)
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +278,18 @@ func (o *stepOp[F]) Do(v ...G.Value) (G.Value, error) {
 		hPrev, v = vals[F](v[0]), v[1:]
 	}
 	xp, noise, wr := vals[F](v[0]), vals[F](v[1]), vals[F](v[2])
+	if k := s.k32; k != nil {
+		if t == 0 {
+			k.packRec(s.H, f32(wr), s.train)
+		}
+		var d []float32
+		if s.train {
+			d = f32(s.block(s.deriv, t, s.H))
+		}
+		k.step(s.B, s.H, s.act, float32(s.alpha), float32(s.c), f32(s.block(xp, t, s.H)), f32(hPrev),
+			f32(s.block(noise, t, s.H)), f32(s.pre), f32(s.act1), f32(s.block(s.hs, t, s.H)), d)
+		return o.out, nil
+	}
 	if t == 0 {
 		// W_rᵀ for every step's product, so that it reads rows of W_rᵀ
 		for i := 0; i < s.H; i++ {
@@ -301,6 +335,21 @@ func (o *stepOp[F]) DiffWRT(n int) []bool {
 func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	s, t := o.s, o.t
 	dt := s.dtype
+	if t > 0 {
+		if s.outGradH == nil {
+			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
+		}
+		wr := in[3]
+		prev, err := apply(&stepGradOp[F]{
+			fusedOp: newFused(fmt.Sprintf("stepGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
+			s:       s, t: t,
+		}, "stepGrad", grad, out, wr, s.outGradH)
+		if err != nil {
+			return nil, err
+		}
+		s.preGrads[t] = prev
+		return G.Nodes{prev, nil, nil, nil}, nil
+	}
 	p, err := apply(&preGradOp[F]{
 		fusedOp: newFused(fmt.Sprintf("preGrad%d%s", t, s.id), view(s.block(s.dpre, t, s.H), s.B, s.H), tt(2, dt), tt(2, dt)),
 		s:       s, t: t,
@@ -309,20 +358,6 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 		return nil, err
 	}
 	s.preGrads[t] = p
-	if t > 0 {
-		if s.outGradH == nil {
-			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
-		}
-		wr := in[3]
-		prev, err := apply(&prevGradOp[F]{
-			fusedOp: newFused(fmt.Sprintf("prevGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
-			s:       s, t: t,
-		}, "prevGrad", grad, p, wr, s.outGradH)
-		if err != nil {
-			return nil, err
-		}
-		return G.Nodes{prev, nil, nil, nil}, nil
-	}
 	// t = 0: every P_t exists now (SymDiff ran from the last step down).
 	for i, n := range s.preGrads {
 		if n == nil {
@@ -353,9 +388,9 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	return G.Nodes{dXP, nil, dWr}, nil
 }
 
-// preGradOp: P_t = α ∂L/∂h_t ⊙ f'(pre_t), written into block t of P.
-// Arguments: ∂L/∂h_t (B, H) and h_t, which orders it after the forward step
-// that saved f'(pre_t).
+// preGradOp: P_0 = α ∂L/∂h_0 ⊙ f'(pre_0), written into block 0 of P.
+// Arguments: ∂L/∂h_0 (B, H) and h_0, which orders it after the forward step
+// that saved f'(pre_0).
 type preGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -363,28 +398,44 @@ type preGradOp[F float] struct {
 }
 
 func (o *preGradOp[F]) Do(v ...G.Value) (G.Value, error) {
-	s := o.s
-	g, d, p := vals[F](v[0]), s.block(s.deriv, o.t, s.H), s.block(s.dpre, o.t, s.H)
+	o.s.preGrad(o.t, vals[F](v[0]))
+	return o.out, nil
+}
+
+// preGrad writes P_t = α g ⊙ f'(pre_t) into block t of P.
+func (s *seq[F]) preGrad(t int, g []F) {
+	d, p := s.block(s.deriv, t, s.H), s.block(s.dpre, t, s.H)
+	if k := s.k32; k != nil {
+		k.preGrad(float32(s.alpha), f32(g), f32(d), f32(p))
+		return
+	}
 	a := s.alpha
 	for i := range p {
 		p[i] = a * g[i] * d[i]
 	}
-	return o.out, nil
 }
 
-// prevGradOp: ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t + P_t W_r + D_{t-1}.
-// Arguments: ∂L/∂h_t (B, H), P_t (B, H), W_r (H, H), D (T*B, H).
-type prevGradOp[F float] struct {
+// stepGradOp is step t's backward pass (t ≥ 1): P_t = α ∂L/∂h_t ⊙
+// f'(pre_t) into block t of P, and the result ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t +
+// P_t W_r + D_{t-1}. Arguments: ∂L/∂h_t (B, H), h_t (which orders it after
+// the forward step that saved f'(pre_t)), W_r (H, H), D (T*B, H).
+type stepGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
 	t int
 }
 
-func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
+func (o *stepGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	g, p, wr, d := vals[F](v[0]), vals[F](v[1]), vals[F](v[2]), vals[F](v[3])
+	g, wr, d := vals[F](v[0]), vals[F](v[2]), vals[F](v[3])
+	s.preGrad(o.t, g)
+	p := s.block(s.dpre, o.t, s.H)
 	out := vals[F](o.out)
 	dPrev := s.block(d, o.t-1, s.H)
+	if k := s.k32; k != nil {
+		k.prevGrad(s.B, s.H, float32(s.alpha), f32(g), f32(dPrev), f32(p), f32(out))
+		return o.out, nil
+	}
 	a := s.alpha
 	for i := range out {
 		out[i] = (1-a)*g[i] + dPrev[i]
@@ -393,8 +444,8 @@ func (o *prevGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	return o.out, nil
 }
 
-// stackOp: P = [P_0; …; P_{T-1}]. The P_t are views of P already, so it only
-// returns P; its arguments order it after every preGrad.
+// stackOp: P = [P_0; …; P_{T-1}]. The P_t are written into P already, so it
+// only returns P; its arguments order it after every stepGrad and preGrad 0.
 type stackOp[F float] struct{ fusedOp }
 
 func (o *stackOp[F]) Do(...G.Value) (G.Value, error) { return o.out, nil }
@@ -409,9 +460,13 @@ type recGradOp[F float] struct {
 func (o *recGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	out := vals[F](o.out)
-	clear(out)
 	n := (s.T - 1) * s.B
 	p := vals[F](v[0])
+	if k := s.k32; k != nil {
+		k.mm.mul(s.H, s.H, n, f32(p[s.B*s.H:]), 1, s.H, f32(s.hs), s.H, f32(out), s.H, false) // P[1:]ᵀ H[:T-1]
+		return o.out, nil
+	}
+	clear(out)
 	gemmAcc(true, s.H, s.H, n, p[s.B*s.H:], s.H, s.hs[:n*s.H], s.H, out, s.H) // += P[1:]ᵀ H[:T-1]
 	return o.out, nil
 }
@@ -427,23 +482,39 @@ type inGradWOp[F float] struct {
 func (o *inGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
 	x, dxp := vals[F](v[0]), vals[F](v[1])
-	clear(o.tmp)
-	gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, o.tmp, s.H)
+	tmp := o.tmp
+	if k := s.k32; k != nil {
+		k.dxb = grow(k.dxb, (s.I+1)*s.H)
+		k.inGrad(s.T*s.B, s.I, s.H, f32(dxp), k.dxb) // [X 1]ᵀ dXP
+		tmp = any(k.dxb).([]F)
+	} else {
+		clear(tmp)
+		gemmAcc(true, s.I, s.H, s.T*s.B, x, s.I, dxp, s.H, tmp, s.H)
+	}
 	out := vals[F](o.out)
 	for i := 0; i < s.I; i++ {
 		for j := 0; j < s.H; j++ {
-			out[j*s.I+i] = o.tmp[i*s.H+j]
+			out[j*s.I+i] = tmp[i*s.H+j]
 		}
 	}
 	return o.out, nil
 }
 
-// colSumOp: the sum of the rows of a matrix (its column sums).
-type colSumOp[F float] struct{ fusedOp }
+// colSumOp: the sum of the rows of a matrix (its column sums). Arguments:
+// the matrix, and dW_x, which orders it after inGradW: on the float32 path
+// inGradW's product has computed the sums already (its last row).
+type colSumOp[F float] struct {
+	fusedOp
+	s *seq[F]
+}
 
 func (o *colSumOp[F]) Do(v ...G.Value) (G.Value, error) {
 	x, out := vals[F](v[0]), vals[F](o.out)
 	n := len(out)
+	if k := o.s.k32; k != nil {
+		copy(f32(out), k.dxb[o.s.I*n:])
+		return o.out, nil
+	}
 	clear(out)
 	for r := 0; r < len(x); r += n {
 		axpy(1, x[r:r+n], out)
@@ -494,6 +565,10 @@ func (o *outProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 	wo, bo := vals[F](v[0]), vals[F](v[1])
 	z := vals[F](o.out)
 	n := s.T * s.B
+	if k := s.k32; k != nil {
+		k.outProj(n, s.H, s.O, f32(wo), f32(bo), f32(s.hs), f32(z))
+		return o.out, nil
+	}
 	for k := 0; k < s.O; k++ {
 		row := z[k*n : (k+1)*n]
 		for i := range row {
@@ -505,7 +580,7 @@ func (o *outProjOp[F]) Do(v ...G.Value) (G.Value, error) {
 }
 
 // DiffWRT: W_o, b_o and only the last state; the output's share of the
-// other states' gradients goes to prevGrad (see "Gradient routing").
+// other states' gradients goes to stepGrad (see "Gradient routing").
 func (o *outProjOp[F]) DiffWRT(n int) []bool {
 	d := make([]bool, n)
 	d[0], d[1], d[n-1] = true, true, true
@@ -564,6 +639,10 @@ func (o *outGradWOp[F]) Do(v ...G.Value) (G.Value, error) {
 	dz := vals[F](v[0])
 	n := s.T * s.B
 	out := vals[F](o.out)
+	if k := s.k32; k != nil {
+		k.mm.mul(s.O, s.H, n, f32(dz), n, 1, f32(s.hs), s.H, f32(out), s.H, false)
+		return o.out, nil
+	}
 	clear(out)
 	gemmAcc(false, s.O, s.H, n, dz, n, s.hs, s.H, out, s.H)
 	return o.out, nil
@@ -580,6 +659,10 @@ func (o *outGradHOp[F]) Do(v ...G.Value) (G.Value, error) {
 	dz, wo := vals[F](v[0]), vals[F](v[1])
 	n := s.T * s.B
 	out := vals[F](o.out)
+	if k := s.k32; k != nil {
+		k.mm.mul(n, s.H, s.O, f32(dz), 1, n, f32(wo), s.H, f32(out), s.H, false) // dZᵀ W_o
+		return o.out, nil
+	}
 	clear(out)
 	gemmAcc(true, n, s.H, s.O, dz, n, wo, s.H, out, s.H)
 	return o.out, nil
@@ -645,6 +728,15 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 	case CrossEntropy:
 		// saves the softmax probabilities for lossGrad
 		y := v[1].(*tensor.Dense).Int32s()
+		if k := s.k32; k != nil {
+			sum = k.crossEntropy(s.O, n, f32(z), y, f32(m), s.prob32, s.colMax)
+			if sm := weightSum(m); sm > 0 {
+				sum /= sm
+			} else {
+				sum = 0
+			}
+			break
+		}
 		for r, c := range y {
 			zm := z[r]
 			for k := 1; k < s.O; k++ {
@@ -748,7 +840,12 @@ func (o *lossGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 					dz[k*n+r] = 0
 					continue
 				}
-				p := s.prob[k*n+r] // saved by lossOp
+				var p float64 // saved by lossOp
+				if s.k32 != nil {
+					p = float64(s.prob32[k*n+r])
+				} else {
+					p = s.prob[k*n+r]
+				}
 				if k == int(c) {
 					p--
 				}

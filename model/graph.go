@@ -55,6 +55,7 @@ type TrainGraph struct {
 	kind  GraphKind
 	g     *G.ExprGraph
 	vm    G.VM
+	run   func() error // resets vm and runs its program (tape.go)
 	net   trainNet
 	learn []G.ValueGrad
 	out   []float32
@@ -107,7 +108,11 @@ func NewTrainGraph(cfg Config, w *Weights, seqLen, batch int, loss Loss, kind Gr
 	if err != nil {
 		return nil, fmt.Errorf("model: compile %s graph: %w", kind, err)
 	}
-	tg.vm = G.NewTapeMachine(tg.g, G.WithPrecompiled(prog, locMap), G.BindDualValues(wn[:]...))
+	vm := G.NewTapeMachine(tg.g, G.WithPrecompiled(prog, locMap), G.BindDualValues(wn[:]...))
+	tg.vm = vm
+	if tg.run, err = tapeRun(vm, prog); err != nil {
+		return nil, err
+	}
 	for _, n := range wn {
 		tg.learn = append(tg.learn, n)
 	}
@@ -134,8 +139,7 @@ func (g *TrainGraph) Run(inputs []float32, t Targets, noise []float32) (float64,
 	}
 	g.net.feed(inputs, noise)
 	g.net.setTargets(t, sumMask)
-	g.vm.Reset()
-	if err := g.vm.RunAll(); err != nil {
+	if err := g.run(); err != nil {
 		return 0, fmt.Errorf("model: run %s train graph: %w", g.kind, err)
 	}
 	loss, err := scalarOf(g.net.lossNode().Value())
@@ -215,6 +219,7 @@ type ForwardGraph struct {
 	cfg  Config
 	T, B int
 	vm   G.VM
+	run  func() error // resets vm and runs its program (tape.go)
 	net  forwardNet
 }
 
@@ -256,7 +261,11 @@ func NewForwardGraphKind(cfg Config, w *Weights, steps, batch int, kind GraphKin
 	if err != nil {
 		return nil, fmt.Errorf("model: compile %s forward graph: %w", kind, err)
 	}
-	f.vm = G.NewTapeMachine(g, G.WithPrecompiled(prog, locMap))
+	vm := G.NewTapeMachine(g, G.WithPrecompiled(prog, locMap))
+	f.vm = vm
+	if f.run, err = tapeRun(vm, prog); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -268,8 +277,7 @@ func (f *ForwardGraph) Run(inputs, noise []float32) (hidden, outputs []float32, 
 		return nil, nil, err
 	}
 	f.net.feed(inputs, noise)
-	f.vm.Reset()
-	if err := f.vm.RunAll(); err != nil {
+	if err := f.run(); err != nil {
 		return nil, nil, fmt.Errorf("model: run forward graph: %w", err)
 	}
 	hidden = f.net.readHidden(make([]float32, 0, f.T*f.B*f.cfg.NHidden))

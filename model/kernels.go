@@ -63,28 +63,13 @@ func gemm[F float](tA, tB blas.Transpose, m, n, k int, alpha F, a []F, lda int, 
 	blasImpl.Dgemm(tA, tB, m, n, k, float64(alpha), f64(a), lda, f64(b), ldb, float64(beta), f64(c), ldc)
 }
 
-// gemmAcc computes c += op(a) b: op(a) is a (m, k) with row stride lda or,
-// if transA, the transpose of a stored (k, m) with row stride lda; b is
-// (k, n) with row stride ldb and c (m, n) with row stride ldc. In float32
-// with n a multiple of 64 on a CPU with AVX2 and FMA it runs axpyRows64
-// (axpyrows_amd64.s), which keeps a 64-wide row of c in registers while it
-// adds the k scaled rows of b: at these sizes (16×64×64 per step) gonum's
-// kernels spend most of their time in per-call overhead. Otherwise gonum.
+// gemmAcc computes c += op(a) b with gonum: op(a) is a (m, k) with row
+// stride lda or, if transA, the transpose of a stored (k, m) with row stride
+// lda; b is (k, n) with row stride ldb and c (m, n) with row stride ldc.
+// It is the path of float64 graphs and of builds without the assembly
+// kernels (fast32.go has the float32 one).
 func gemmAcc[F float](transA bool, m, n, k int, a []F, lda int, b []F, ldb int, c []F, ldc int) {
 	if m == 0 || n == 0 || k == 0 {
-		return
-	}
-	if is32[F]() && n%64 == 0 && haveAxpyRows() {
-		sa, sl := lda, 1
-		if transA {
-			sa, sl = 1, lda
-		}
-		// the last elements the assembly touches, checked here
-		_, _, _ = a[(m-1)*sa+(k-1)*sl], b[(k-1)*ldb+n-1], c[(m-1)*ldc+n-1]
-		a32, b32, c32 := f32(a), f32(b), f32(c)
-		for j := 0; j < n; j += 64 {
-			axpyRows64(m, k, &a32[0], sa, sl, &b32[j], ldb, &c32[j], ldc)
-		}
 		return
 	}
 	tA := blas.NoTrans
