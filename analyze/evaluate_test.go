@@ -71,7 +71,7 @@ func checkAgainstReference(t *testing.T, a *Activity, mc model.Config, w *model.
 	t.Helper()
 	_, env := tutorialConfigs(t, kwargs)
 	env.Seed(data.StreamSeed(seed, data.TestTask, 0))
-	stream := model.NewNoise(data.DeriveSeed(seed, "test-noise", 0))
+	stream := model.StreamNoise(seed, data.TestNoise, 0)
 	var noise []float32
 	chunkN := 0
 	var maxErr float64

@@ -78,7 +78,7 @@ func (p *testPlan) chunkBytes(m int) float64 {
 // error.
 func (p *testPlan) run(ctx context.Context, fn func(chunk *Activity, first int) error) error {
 	p.reseed()
-	noise := model.NewNoise(data.DeriveSeed(p.seed, "test-noise", 0))
+	noise := model.StreamNoise(p.seed, data.TestNoise, 0)
 	I, H, O, T := p.cfg.NInput, p.cfg.NHidden, p.cfg.NOutput, p.T
 	var fg *model.ForwardGraph
 	fgN := 0

@@ -6,7 +6,7 @@
 //
 //   - RandomState, a NumPy legacy RandomState-compatible random stream
 //     (MT19937, bounded integers, doubles, polar normals, exponentials), so
-//     that a seed gives the draws NumPy gives for that seed; DeriveSeed
+//     that a seed gives the draws NumPy gives for that seed; StreamSeed
 //     derives every stream of a run from the run's seed.
 //   - A small trial engine (TimingSpec, PeriodSpec, Trial with Schedule,
 //     AddOb, AddRandn, SetGt): a task declares its periods and their timing,

@@ -24,7 +24,7 @@ func ExampleNewTrainGraph() {
 	}
 	defer g.Close()
 	opt := train.NewAdam(0.01)
-	noise := model.NewNoise(data.DeriveSeed(seed, "network-noise", 0))
+	noise := model.StreamNoise(seed, data.NetworkNoise, 0)
 
 	inputs := make([]float32, seqLen*batch*cfg.NInput) // (T, B, I), from a data.Batch in practice
 	targets := make([]int32, seqLen*batch)             // (T, B) class indices
@@ -58,7 +58,7 @@ func ExampleNewForwardGraph() {
 	defer f.Close()
 	inputs := make([]float32, steps*trials*cfg.NInput)
 	noise := make([]float32, steps*trials*cfg.NHidden)
-	model.NewNoise(data.DeriveSeed(0, "test-noise", 0)).Fill(noise)
+	model.StreamNoise(0, data.TestNoise, 0).Fill(noise)
 	hidden, logits, err := f.Run(inputs, noise)
 	if err != nil {
 		log.Fatal(err)

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/taskrnn/taskrnn/data"
+
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -89,12 +91,26 @@ func NewNoiseKey(key []uint32) (*Noise, error) {
 	return nz, nil
 }
 
-// NewNoise returns the stream of the one-word key {seed} (usually
-// data.DeriveSeed(runSeed, "network-noise", 0)).
+// NewNoise returns the stream of the one-word key {seed}, for standalone
+// use (examples, tests). Runs use StreamNoise.
 func NewNoise(seed uint32) *Noise {
 	n, err := NewNoiseKey([]uint32{seed})
 	if err != nil {
 		panic(err) // a one-word key is always valid
+	}
+	return n
+}
+
+// StreamNoise returns the noise stream of one purpose of a run: the key
+// data.StreamKey(runSeed, purpose, index) (run seed's low and high words,
+// purpose id, index), so that one run seed fixes it and no two streams of
+// a run share a key. Training uses (seed, data.NetworkNoise, 0), testing
+// (seed, data.TestNoise, 0).
+func StreamNoise(runSeed int64, purpose data.Purpose, index int) *Noise {
+	k := data.StreamKey(runSeed, purpose, index)
+	n, err := NewNoiseKey(k[:])
+	if err != nil {
+		panic(err) // a four-word key is always valid
 	}
 	return n
 }

@@ -130,7 +130,7 @@ func (e *NonFiniteWeightsError) Error() string {
 // Train runs cfg.NIteration training iterations: each takes the next batch
 // of a data.Dataset of cfg's task (cfg.MakeTask) with cfg.BatchSize columns of cfg.SeqLen steps
 // and the next (SeqLen, BatchSize, NNeurons) block of standard normals from
-// model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0)), runs the
+// model.StreamNoise(cfg.Seed, data.NetworkNoise, 0), runs the
 // training graph forward and backward on the weights
 // model.InitWeights(cfg, cfg.Seed, Float32), and steps the optimiser. The
 // next batch and noise are generated on another goroutine while the graph
@@ -223,7 +223,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		Accuracy: make([]float64, 0, cfg.NIteration),
 	}
 	T, B, H := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons
-	prod := startProducer(t.ds, model.NewNoise(data.DeriveSeed(cfg.Seed, "network-noise", 0)),
+	prod := startProducer(t.ds, model.StreamNoise(cfg.Seed, data.NetworkNoise, 0),
 		cfg.NIteration, T*B*H)
 	defer prod.stop()
 
