@@ -22,8 +22,9 @@ type Accuracy struct {
 	// Correct is 0.
 	N, Correct int
 	HasChoice  bool
-	// NoResponse counts trials whose choice was action 0 (still fixating
-	// at the last step); they count as errors.
+	// NoResponse counts the trials still fixating (choice action 0) at the
+	// last step where a response was due (target not 0): errors. Trials
+	// where fixating is the answer (a no-go, a non-match) are not counted.
 	NoResponse int
 	// Performance is the mean NeuroGym performance (NaN if not computed).
 	Performance float64
@@ -116,7 +117,7 @@ func (a *Trials) Accuracy() (Accuracy, error) {
 		if a.Correct[n] {
 			acc.Correct++
 		}
-		if acc.HasChoice && a.Choice[n] == 0 {
+		if acc.HasChoice && a.Choice[n] == 0 && !a.Correct[n] {
 			acc.NoResponse++
 		}
 		if p := a.Performance[n]; !math.IsNaN(p) {
@@ -212,7 +213,7 @@ func (a Accuracy) WriteTable(w io.Writer) error {
 		return err
 	}
 	if a.NoResponse > 0 {
-		_, err := fmt.Fprintf(w, "%d trial(s) still fixating at the last step (counted as errors)\n", a.NoResponse)
+		_, err := fmt.Fprintf(w, "%d trial(s) still fixating at the last step where a response was due (errors)\n", a.NoResponse)
 		return err
 	}
 	return nil

@@ -78,6 +78,16 @@ func TestDecideAndAccuracyHandChecked(t *testing.T) {
 	if acc.N != 6 || acc.Correct != 3 || acc.NoResponse != 2 || acc.Percent() != 50 {
 		t.Errorf("overall = %+v (%.1f%%), want N 6, Correct 3, NoResponse 2, 50%%", acc, acc.Percent())
 	}
+	// A trial whose answer is to keep fixating (a no-go) and that does is
+	// correct and not a missed response.
+	// Trial 2 keeps fixating (choice 0); make fixating its answer.
+	a.Target[2*3+2] = 0
+	if err := a.Decide(); err != nil {
+		t.Fatal(err)
+	}
+	if acc2, err := a.Accuracy(); err != nil || acc2.Correct != 4 || acc2.NoResponse != 1 {
+		t.Errorf("with a correct fixation: %+v, %v; want Correct 4, NoResponse 1", acc2, err)
+	}
 	if len(acc.ByCondition) != 2 || acc.ByCondition[0].Var != "coh" || acc.ByCondition[1].Var != "ground_truth" {
 		t.Fatalf("conditions = %+v, want coh then ground_truth", acc.ByCondition)
 	}

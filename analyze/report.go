@@ -175,7 +175,8 @@ type Metrics struct {
 	// Performance is the mean NeuroGym performance (the task's own score of
 	// the network's per-step actions).
 	Performance *float64 `json:"performance"`
-	// NoResponse counts trials still fixating at the last step.
+	// NoResponse counts trials still fixating at the last step where a
+	// response was due (errors; a correct no-go is not counted).
 	NoResponse int `json:"n_no_response"`
 	// ByCondition holds, for each condition variable, each value's trials,
 	// correct choices, accuracy (percent) and performance.
