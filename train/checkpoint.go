@@ -190,16 +190,30 @@ func (s *ResumeState) WriteNPZ(w io.Writer) error {
 }
 
 // ReadResumeState reads a checkpoint.npz of size bytes written by
-// ResumeState.WriteNPZ, for the trained parameters params with shapes
-// (in the optimiser's order: paramNames of the training graph; the
-// parameters of model.StateDictNames for the tutorial network). Every
-// member is checked: version, dtypes, shapes, iteration against the log
-// length and the optimiser's step, finiteness. Errors name the member and
-// what is wrong; a corrupt file gives an error, never a panic.
-func ReadResumeState(r io.ReaderAt, size int64, params []string, shapes [][]int) (*ResumeState, error) {
+// ResumeState.WriteNPZ. The parameters are the previous.<param> members,
+// in archive order (the optimiser's order); Options.Resume checks them
+// against the training graph. Every member is checked: version, dtypes,
+// shapes, the iteration against the log length and the optimiser's step,
+// finiteness, no member left over. Errors name the member and what is
+// wrong; a corrupt file gives an error, never a panic.
+func ReadResumeState(r io.ReaderAt, size int64) (*ResumeState, error) {
 	z, err := fileio.NewNPZReader(r, size)
 	if err != nil {
 		return nil, err
+	}
+	var params []string
+	var shapes [][]int
+	for _, n := range z.Names() {
+		if p, ok := strings.CutPrefix(n, "previous."); ok {
+			h, err := z.Header(n)
+			if err != nil {
+				return nil, err
+			}
+			params, shapes = append(params, p), append(shapes, h.Shape)
+		}
+	}
+	if len(params) == 0 {
+		return nil, errors.New("no previous.<param> arrays: not a checkpoint written by this program")
 	}
 	read := func(name string, want fileio.Dtype, shape ...int) (any, error) {
 		if !z.Has(name) {

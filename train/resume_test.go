@@ -51,7 +51,7 @@ func roundTrip(r *Result) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := ReadResumeState(bytes.NewReader(sb.Bytes()), int64(sb.Len()), r.State.Params, r.State.Shapes)
+	s, err := ReadResumeState(bytes.NewReader(sb.Bytes()), int64(sb.Len()))
 	if err != nil {
 		return nil, err
 	}

@@ -232,9 +232,13 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 		noise:      model.StreamNoise(cfg.Seed, data.NetworkNoise, 0),
 		learnables: g.Learnables()} // built once: the optimiser's state is positional
 	if opt.Resume != nil {
+		if opt.Resume.State == nil || opt.Resume.Weights == nil {
+			g.Close()
+			return nil, errors.New("resume: checkpoint without weights or state")
+		}
 		if err := t.restore(opt.Resume); err != nil {
 			g.Close()
-			return nil, fmt.Errorf("resume: %w", err)
+			return nil, fmt.Errorf("checkpoint after %d iterations: %w", opt.Resume.State.Iteration, err)
 		}
 	}
 	return t, nil
@@ -498,9 +502,6 @@ func (p *producer) stop() {
 // restore sets the trainer to continue from c (see Options.Resume).
 func (t *Trainer) restore(c *Checkpoint) error {
 	r := c.State
-	if r == nil || c.Weights == nil {
-		return errors.New("checkpoint without weights or state")
-	}
 	k := r.Iteration
 	if k < 1 || k != len(r.Loss) || k != len(r.Accuracy) {
 		return fmt.Errorf("checkpoint of %d iterations with a log of %d", k, len(r.Loss))
