@@ -62,15 +62,16 @@ type ResumeState struct {
 	TrainSeconds float64
 }
 
-// BatchCRC returns the CRC-32C of a batch's Inputs, Targets, TargetVec and
-// Mask, in that order, as little-endian bytes (the fingerprint of a data
+// BatchCRC returns the CRC-32C of a batch's Inputs, Targets, TargetVec, Mask and
+// Steps, in that order, as little-endian bytes (the fingerprint of a data
 // stream position; a few microseconds for a tutorial batch).
 func BatchCRC(b *data.Batch) uint32 {
 	tab := crc32.MakeTable(crc32.Castagnoli)
 	c := crc32.Update(0, tab, f32Bytes(b.Inputs))
 	c = crc32.Update(c, tab, i32Bytes(b.Targets))
 	c = crc32.Update(c, tab, f32Bytes(b.TargetVec))
-	return crc32.Update(c, tab, f32Bytes(b.Mask))
+	c = crc32.Update(c, tab, f32Bytes(b.Mask))
+	return crc32.Update(c, tab, i32Bytes(b.Steps))
 }
 
 // f32Bytes and i32Bytes view a slice as its bytes (little-endian on the

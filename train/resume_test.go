@@ -89,6 +89,16 @@ func TestResumeExact(t *testing.T) {
 			c.Dt, c.Tau, c.Seed = 100, 200, 2
 			return c
 		}, []int{4}},
+		{"loss weights", func() Config {
+			c := smallConfig(8)
+			c.LossWeights = map[string]float64{"decision": 1, "default": 0.2}
+			return c
+		}, []int{3}},
+		{"trial-aligned", func() Config {
+			c := smallConfig(8)
+			c.TrialAligned, c.SeqLen = true, 110
+			return c
+		}, []int{5}},
 		{"refills", func() Config { // the cache is refilled (every 10 batches here) before and after k
 			c := smallConfig(30)
 			c.BatchSize, c.SeqLen = 64, 150

@@ -212,8 +212,14 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 		return nil, err
 	}
 	// Column i's task is seeded data.StreamSeed(cfg.Seed, data.TrainTask, i).
-	ds, err := data.NewDataset(func(_ int, s data.Seed) (data.Task, error) { return cfg.MakeTask(s) },
-		cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	newTask := func(_ int, s data.Seed) (data.Task, error) { return cfg.MakeTask(s) }
+	var ds *data.Dataset
+	var err error
+	if len(cfg.LossWeights) > 0 || cfg.TrialAligned {
+		ds, err = data.NewWeightedDataset(newTask, cfg.BatchSize, cfg.SeqLen, cfg.Seed, cfg.LossWeights.PeriodWeights(), cfg.TrialAligned)
+	} else {
+		ds, err = data.NewDataset(newTask, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
@@ -311,7 +317,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		}
 		acc := math.NaN()
 		if !t.box {
-			acc = lastStepAccuracy(g.Outputs(), s.batch.Targets, T, B, t.nOut)
+			acc = lastStepAccuracy(g.Outputs(), s.batch.Targets, s.batch.Steps, T, B, t.nOut)
 		}
 		t.lastNoise, s.noiseState = s.noiseState, t.lastNoise
 		t.lastCRC = s.crc
@@ -358,14 +364,19 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 }
 
 // lastStepAccuracy returns the tutorial's training accuracy in percent: the
-// share of batch columns b whose output argmax at the last step T-1 equals
-// the target there. outputs is (T,B,O), targets (T,B), both row-major. Ties
-// go to the lowest index, as numpy.argmax.
-func lastStepAccuracy(outputs []float32, targets []int32, T, B, O int) float64 {
+// share of batch columns b whose output argmax at the last step T-1 (or,
+// for trial-aligned batches, at the trial's last step steps[b]-1) equals
+// the target there. outputs is (T,B,O), targets (T,B), both row-major,
+// steps (B) or nil. Ties go to the lowest index, as numpy.argmax.
+func lastStepAccuracy(outputs []float32, targets []int32, steps []int32, T, B, O int) float64 {
 	correct := 0
 	for b := range B {
-		row := outputs[((T-1)*B+b)*O : ((T-1)*B+b+1)*O]
-		if argmax32(row) == int(targets[(T-1)*B+b]) {
+		t := T - 1
+		if steps != nil {
+			t = int(steps[b]) - 1
+		}
+		row := outputs[(t*B+b)*O : (t*B+b+1)*O]
+		if argmax32(row) == int(targets[t*B+b]) {
 			correct++
 		}
 	}
