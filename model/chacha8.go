@@ -59,17 +59,19 @@ func (c *chacha8) fill(dst []uint64) {
 }
 
 // MarshalBinary returns math/rand/v2.ChaCha8's encoding of the position.
-func (c *chacha8) MarshalBinary() ([]byte, error) {
+func (c *chacha8) MarshalBinary() ([]byte, error) { return c.AppendBinary(nil) }
+
+// AppendBinary appends MarshalBinary's encoding to b.
+func (c *chacha8) AppendBinary(b []byte) ([]byte, error) {
 	if c.epoch == nil {
-		return c.std.MarshalBinary()
+		return c.std.AppendBinary(b)
 	}
-	data := make([]byte, 48)
-	copy(data, "chacha8:")
-	binary.BigEndian.PutUint64(data[8:], uint64(c.pos))
-	for i, s := range c.seed {
-		binary.LittleEndian.PutUint64(data[16+8*i:], s)
+	b = append(b, "chacha8:"...)
+	b = binary.BigEndian.AppendUint64(b, uint64(c.pos))
+	for _, s := range c.seed {
+		b = binary.LittleEndian.AppendUint64(b, s)
 	}
-	return data, nil
+	return b, nil
 }
 
 // UnmarshalBinary restores a position from math/rand/v2.ChaCha8's encoding.

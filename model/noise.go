@@ -4,6 +4,7 @@ import (
 	"github.com/taskrnn/taskrnn/data"
 
 	"bytes"
+	"encoding"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -228,20 +229,22 @@ func (n *Noise) uniform() float64 {
 // MarshalBinary returns the stream's position (both ChaCha8 states and the
 // unused words of the current block), so that a checkpoint can resume it
 // exactly.
-func (n *Noise) MarshalBinary() ([]byte, error) {
-	m, err := n.main.MarshalBinary()
-	if err != nil {
-		return nil, err
+func (n *Noise) MarshalBinary() ([]byte, error) { return n.AppendBinary(nil) }
+
+// AppendBinary appends MarshalBinary's encoding to b (encoding.BinaryAppender),
+// so that a caller recording the position after every block can reuse one
+// buffer (at most about 8.3 kB).
+func (n *Noise) AppendBinary(b []byte) ([]byte, error) {
+	out := append(b, "taskrnn-noise:"...)
+	for _, g := range []encoding.BinaryAppender{n.main, n.aux} {
+		at := len(out)
+		out = append(out, 0, 0, 0, 0) // the length, filled in below
+		var err error
+		if out, err = g.AppendBinary(out); err != nil {
+			return nil, err
+		}
+		binary.LittleEndian.PutUint32(out[at:], uint32(len(out)-at-4))
 	}
-	a, err := n.aux.MarshalBinary()
-	if err != nil {
-		return nil, err
-	}
-	out := []byte("taskrnn-noise:")
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(m)))
-	out = append(out, m...)
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(a)))
-	out = append(out, a...)
 	out = binary.LittleEndian.AppendUint32(out, uint32(noiseBlock-n.pos))
 	var left []uint32
 	if n.pos < noiseBlock {

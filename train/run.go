@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/taskrnn/taskrnn/model"
@@ -80,28 +81,37 @@ func (r *Result) Summary() Summary {
 
 // RunFiles returns the files of the run directory for res, in the order
 // of rundir.RunFiles: config.json, model.npz, train_log.csv, summary.json
-// and training.png. It returns an error if res has no completed
-// iteration.
+// and training.png, then checkpoint.npz (rundir.CheckpointFile) if res can
+// be continued (res.State is set). It returns an error if res has no
+// completed iteration.
 func RunFiles(res *Result) ([]rundir.File, error) {
 	if res == nil || res.Completed() == 0 {
 		return nil, errors.New("write run: no completed iteration, nothing to save")
 	}
-	return []rundir.File{
+	files := []rundir.File{
 		{Name: ConfigFile, Write: rundir.ConfigJSON(res.Config)},
 		{Name: ModelFile, Write: res.Weights.WriteNPZ},
 		{Name: LogFile, Write: res.writeLog},
 		{Name: SummaryFile, Write: rundir.WriteJSON(res.Summary())},
 		{Name: FigureFile, Write: func(w io.Writer) error { return WriteFigure(w, res) }},
-	}, nil
+	}
+	if res.State != nil {
+		files = append(files, rundir.File{Name: rundir.CheckpointFile, Write: res.State.WriteNPZ})
+	}
+	return files, nil
 }
 
 // WriteRun commits the run directory files of res into d as one change
 // (rundir.Dir.Commit), removing the files named in remove in the same
-// change (cmd/train removes a replaced run's analysis).
+// change (cmd/train removes a replaced run's analysis), and an earlier
+// checkpoint.npz if res cannot be continued.
 func WriteRun(d *rundir.Dir, res *Result, remove ...string) error {
 	files, err := RunFiles(res)
 	if err != nil {
 		return err
+	}
+	if res.State == nil && !slices.Contains(remove, rundir.CheckpointFile) {
+		remove = append(slices.Clone(remove), rundir.CheckpointFile)
 	}
 	return d.Commit(files, remove)
 }

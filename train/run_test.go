@@ -43,7 +43,7 @@ func TestWriteRunAndLoadRun(t *testing.T) {
 			names = append(names, e.Name())
 		}
 	}
-	want := []string{ConfigFile, ModelFile, SummaryFile, LogFile, FigureFile}
+	want := []string{ConfigFile, ModelFile, SummaryFile, LogFile, FigureFile, rundir.CheckpointFile}
 	if len(names) != len(want) {
 		t.Errorf("run directory holds %v, want exactly %v (no temporary files left)", names, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -42,6 +43,21 @@ type Options struct {
 	// error that stops training.
 	Monitor      func(k int, w *model.Weights) (stop bool, why string, err error)
 	MonitorEvery int
+	// Resume, if not nil, continues a run from a checkpoint instead of
+	// starting it: the weights, the optimiser, the data and noise streams
+	// and the log are restored to where the checkpoint left them, and
+	// training goes on from iteration Resume.State.Iteration+1 to
+	// Config.NIteration, exactly as the run would have gone on without
+	// stopping (same bits; tested).
+	Resume *Checkpoint
+}
+
+// Checkpoint is a point of a run to continue from (Options.Resume): the
+// weights after State.Iteration iterations (model.npz) and the rest of the
+// run's state (checkpoint.npz).
+type Checkpoint struct {
+	Weights *model.Weights
+	State   *ResumeState
 }
 
 // Iteration is the outcome of one training iteration.
@@ -65,6 +81,11 @@ type Result struct {
 	// Stopped is empty if all iterations ran, otherwise why training stopped
 	// early (interrupted, non-finite loss).
 	Stopped string
+	// State is what continues the run from Completed() iterations
+	// (Options.Resume), recorded at every checkpoint and at the end; nil if
+	// the run diverged (its weights are those of the last finite loss, not
+	// a point the run passed through) or no iteration completed.
+	State *ResumeState
 }
 
 // Completed returns the number of completed iterations.
@@ -165,11 +186,18 @@ type Trainer struct {
 	nOut       int
 	box        bool // continuous (Box) actions: no argmax accuracy
 	ds         *data.Dataset
+	noise      *model.Noise
 	w          *model.Weights
 	g          *model.TrainGraph
-	solver     gorgonia.Solver
+	solver     Optimizer
 	learnables []gorgonia.ValueGrad
 	ran        bool
+
+	// the stream positions after the last completed iteration (for
+	// ResumeState), and what a resumed run starts from
+	lastNoise []byte
+	lastCRC   uint32
+	resumed   *ResumeState
 }
 
 // NewTrainer validates cfg, checks that the run fits in memory
@@ -184,8 +212,14 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 		return nil, err
 	}
 	// Column i's task is seeded data.StreamSeed(cfg.Seed, data.TrainTask, i).
-	ds, err := data.NewDataset(func(_ int, s data.Seed) (data.Task, error) { return cfg.MakeTask(s) },
-		cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	newTask := func(_ int, s data.Seed) (data.Task, error) { return cfg.MakeTask(s) }
+	var ds *data.Dataset
+	var err error
+	if len(cfg.LossWeights) > 0 || cfg.TrialAligned {
+		ds, err = data.NewWeightedDataset(newTask, cfg.BatchSize, cfg.SeqLen, cfg.Seed, cfg.LossWeights.PeriodWeights(), cfg.TrialAligned)
+	} else {
+		ds, err = data.NewDataset(newTask, cfg.BatchSize, cfg.SeqLen, cfg.Seed)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
@@ -200,8 +234,20 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
-	return &Trainer{cfg: cfg, opt: opt, nOut: mcfg.NOutput, box: actKind == data.Box, ds: ds, w: w, g: g, solver: solver,
-		learnables: g.Learnables()}, nil // built once: Adam's state is positional
+	t := &Trainer{cfg: cfg, opt: opt, nOut: mcfg.NOutput, box: actKind == data.Box, ds: ds, w: w, g: g, solver: solver,
+		noise:      model.StreamNoise(cfg.Seed, data.NetworkNoise, 0),
+		learnables: g.Learnables()} // built once: the optimiser's state is positional
+	if opt.Resume != nil {
+		if opt.Resume.State == nil || opt.Resume.Weights == nil {
+			g.Close()
+			return nil, errors.New("resume: checkpoint without weights or state")
+		}
+		if err := t.restore(opt.Resume); err != nil {
+			g.Close()
+			return nil, fmt.Errorf("checkpoint after %d iterations: %w", opt.Resume.State.Iteration, err)
+		}
+	}
+	return t, nil
 }
 
 // Close releases the training graph.
@@ -222,15 +268,31 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		Loss:     make([]float64, 0, cfg.NIteration),
 		Accuracy: make([]float64, 0, cfg.NIteration),
 	}
+	first, before := 1, 0.0 // the first iteration to run, and the seconds trained before it
+	if r := t.resumed; r != nil {
+		first, before = r.Iteration+1, r.TrainSeconds
+		res.Loss = append(res.Loss, r.Loss...)
+		res.Accuracy = append(res.Accuracy, r.Accuracy...)
+		for i, v := range snap.vals {
+			copy(v.([]float32), r.Previous[i])
+		}
+	}
 	T, B, H := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons
-	prod := startProducer(t.ds, model.StreamNoise(cfg.Seed, data.NetworkNoise, 0),
-		cfg.NIteration, T*B*H)
+	prod := startProducer(t.ds, t.noise, cfg.NIteration-first+1, T*B*H)
 	defer prod.stop()
 
 	start := time.Now()
 	lastCheckpoint := start
-	defer func() { res.TrainSeconds = time.Since(start).Seconds() }()
-	for k := 1; k <= cfg.NIteration; k++ {
+	seconds := func() float64 { return before + time.Since(start).Seconds() }
+	diverged := false
+	defer func() {
+		res.TrainSeconds = seconds()
+		res.State = nil
+		if !diverged && res.Completed() > 0 {
+			res.State = t.state(res, snap)
+		}
+	}()
+	for k := first; k <= cfg.NIteration; k++ {
 		if err := ctx.Err(); err != nil {
 			res.Stopped = fmt.Sprintf("interrupted after %d of %d iterations", k-1, cfg.NIteration)
 			return res, fmt.Errorf("training %s: %w", res.Stopped, err)
@@ -248,14 +310,17 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			if k > 1 {
 				snap.restore(learnables)
 			}
+			diverged = true
 			e := &NonFiniteLossError{Iteration: k, Loss: loss}
 			res.Stopped = e.Error()
 			return res, e
 		}
 		acc := math.NaN()
 		if !t.box {
-			acc = lastStepAccuracy(g.Outputs(), s.batch.Targets, T, B, t.nOut)
+			acc = lastStepAccuracy(g.Outputs(), s.batch.Targets, s.batch.Steps, T, B, t.nOut)
 		}
+		t.lastNoise, s.noiseState = s.noiseState, t.lastNoise
+		t.lastCRC = s.crc
 		prod.free <- s
 		snap.save(learnables) // the weights that just gave a finite loss
 		if err := t.solver.Step(learnables); err != nil {
@@ -265,6 +330,7 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		res.Accuracy = append(res.Accuracy, acc)
 		if !allFinite(learnables) {
 			snap.restore(learnables)
+			diverged = true
 			e := &NonFiniteWeightsError{Iteration: k}
 			res.Stopped = e.Error()
 			return res, e
@@ -283,8 +349,9 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 			}
 		}
 		if t.opt.Checkpoint != nil && k < cfg.NIteration && time.Since(lastCheckpoint) >= t.opt.CheckpointEvery {
-			res.TrainSeconds = time.Since(start).Seconds()
+			res.TrainSeconds = seconds()
 			res.Stopped = fmt.Sprintf("checkpoint after %d of %d iterations: the run was still going (or was killed) when this was written", k, cfg.NIteration)
+			res.State = t.state(res, snap)
 			if err := t.opt.Checkpoint(res); err != nil {
 				res.Stopped = fmt.Sprintf("checkpoint after %d of %d iterations failed", k, cfg.NIteration)
 				return res, fmt.Errorf("iteration %d: checkpoint: %w", k, err)
@@ -297,14 +364,19 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 }
 
 // lastStepAccuracy returns the tutorial's training accuracy in percent: the
-// share of batch columns b whose output argmax at the last step T-1 equals
-// the target there. outputs is (T,B,O), targets (T,B), both row-major. Ties
-// go to the lowest index, as numpy.argmax.
-func lastStepAccuracy(outputs []float32, targets []int32, T, B, O int) float64 {
+// share of batch columns b whose output argmax at the last step T-1 (or,
+// for trial-aligned batches, at the trial's last step steps[b]-1) equals
+// the target there. outputs is (T,B,O), targets (T,B), both row-major,
+// steps (B) or nil. Ties go to the lowest index, as numpy.argmax.
+func lastStepAccuracy(outputs []float32, targets []int32, steps []int32, T, B, O int) float64 {
 	correct := 0
 	for b := range B {
-		row := outputs[((T-1)*B+b)*O : ((T-1)*B+b+1)*O]
-		if argmax32(row) == int(targets[(T-1)*B+b]) {
+		t := T - 1
+		if steps != nil {
+			t = int(steps[b]) - 1
+		}
+		row := outputs[(t*B+b)*O : (t*B+b+1)*O]
+		if argmax32(row) == int(targets[t*B+b]) {
 			correct++
 		}
 	}
@@ -386,9 +458,11 @@ func (s *snapshot) restore(ls []gorgonia.ValueGrad) {
 
 // slot is one buffer of the double-buffered producer.
 type slot struct {
-	batch *data.Batch
-	noise []float32
-	err   error // from drawing the batch
+	batch      *data.Batch
+	noise      []float32
+	noiseState []byte // the noise stream's position after this block (model.Noise.AppendBinary)
+	crc        uint32 // BatchCRC(batch)
+	err        error  // from drawing the batch or recording the position
 }
 
 // producer generates batches and noise blocks ahead of the training loop,
@@ -416,6 +490,10 @@ func startProducer(ds *data.Dataset, noise *model.Noise, n int, noiseLen int) *p
 			}
 			s.err = ds.Next(s.batch)
 			noise.Fill(s.noise)
+			if s.err == nil {
+				s.crc = BatchCRC(s.batch)
+				s.noiseState, s.err = noise.AppendBinary(s.noiseState[:0])
+			}
 			select {
 			case p.ready <- s:
 			case <-p.done:
@@ -430,4 +508,79 @@ func startProducer(ds *data.Dataset, noise *model.Noise, n int, noiseLen int) *p
 func (p *producer) stop() {
 	p.once.Do(func() { close(p.done) })
 	p.wg.Wait()
+}
+
+// restore sets the trainer to continue from c (see Options.Resume).
+func (t *Trainer) restore(c *Checkpoint) error {
+	r := c.State
+	k := r.Iteration
+	if k < 1 || k != len(r.Loss) || k != len(r.Accuracy) {
+		return fmt.Errorf("checkpoint of %d iterations with a log of %d", k, len(r.Loss))
+	}
+	if k > t.cfg.NIteration {
+		return fmt.Errorf("n_iteration = %d is below the %d iterations already trained", t.cfg.NIteration, k)
+	}
+	names, shapes := paramNames(t.learnables)
+	if !slices.Equal(names, r.Params) || len(r.Previous) != len(names) {
+		return fmt.Errorf("checkpoint of parameters %q, the training graph has %q", r.Params, names)
+	}
+	for i := range shapes {
+		if !slices.Equal(shapes[i], r.Shapes[i]) || len(r.Previous[i]) != tensor.Shape(shapes[i]).TotalSize() {
+			return fmt.Errorf("parameter %s: checkpoint shape %v, training graph %v", names[i], r.Shapes[i], shapes[i])
+		}
+	}
+	dst, src := t.w.Tensors(), c.Weights.Tensors()
+	for i := range dst {
+		if !dst[i].Shape().Eq(src[i].Shape()) || dst[i].Dtype() != src[i].Dtype() {
+			return fmt.Errorf("weights %s: shape %v %v, want %v %v", model.StateDictNames[i], src[i].Shape(), src[i].Dtype(), dst[i].Shape(), dst[i].Dtype())
+		}
+		if err := tensor.Copy(dst[i], src[i]); err != nil {
+			return fmt.Errorf("weights %s: %w", model.StateDictNames[i], err)
+		}
+	}
+	if err := t.solver.SetState(r.Optimizer); err != nil {
+		return err
+	}
+	if err := t.noise.UnmarshalBinary(r.Noise); err != nil {
+		return err
+	}
+	if err := t.ds.Skip(int64(k - 1)); err != nil {
+		return fmt.Errorf("replaying the data stream: %w", err)
+	}
+	var b data.Batch
+	if err := t.ds.Next(&b); err != nil {
+		return fmt.Errorf("replaying the data stream: %w", err)
+	}
+	if crc := BatchCRC(&b); crc != r.LastBatchCRC {
+		return fmt.Errorf("the data stream does not repeat batch %d (CRC-32C %08x, the checkpoint recorded %08x): the task or its code changed since the checkpoint was written", k, crc, r.LastBatchCRC)
+	}
+	t.lastNoise, t.lastCRC, t.resumed = slices.Clone(r.Noise), r.LastBatchCRC, r
+	return nil
+}
+
+// state returns the ResumeState after res.Completed() iterations; snap
+// holds the weights before the last step.
+func (t *Trainer) state(res *Result, snap *snapshot) *ResumeState {
+	names, shapes := paramNames(t.learnables)
+	prev := make([][]float32, len(snap.vals))
+	for i, v := range snap.vals {
+		f, ok := v.([]float32)
+		if !ok {
+			return nil // float64 training graphs are not checkpointed
+		}
+		prev[i] = slices.Clone(f)
+	}
+	k := res.Completed()
+	return &ResumeState{
+		Iteration:    k,
+		Params:       names,
+		Shapes:       shapes,
+		Optimizer:    t.solver.State(),
+		Previous:     prev,
+		LastBatchCRC: t.lastCRC,
+		Noise:        slices.Clone(t.lastNoise),
+		Loss:         slices.Clip(res.Loss[:k]),
+		Accuracy:     slices.Clip(res.Accuracy[:k]),
+		TrainSeconds: res.TrainSeconds,
+	}
 }

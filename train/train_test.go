@@ -251,7 +251,7 @@ func TestLastStepAccuracy(t *testing.T) {
 		0, 1, 0, 0, 0, 1, 2, 2, 0, // t=1: argmax 1, 2, 0 (tie -> first)
 	}
 	targets := []int32{1, 1, 1, 1, 2, 1}
-	if got := lastStepAccuracy(out, targets, 2, 3, 3); math.Abs(got-200.0/3) > 1e-12 {
+	if got := lastStepAccuracy(out, targets, nil, 2, 3, 3); math.Abs(got-200.0/3) > 1e-12 {
 		t.Errorf("accuracy = %g, want 66.67", got)
 	}
 }

@@ -25,6 +25,19 @@
 // or 143 (a second signal exits at once; the directory then holds its last
 // save); a diverging loss stops with the last good weights saved and exit
 // status 1. The work is done by package train/pipeline.
+//
+//	go run ./cmd/train -resume runs/mine                    # continue a killed or finished run to its n_iteration
+//	go run ./cmd/train -resume runs/mine -n_iteration 5000  # ... or to a new one
+//
+// -resume DIR continues the run in DIR from its last save exactly as it
+// would have gone on (same weights, log and analysis, byte for byte), then
+// analyses it as a new run is. The run's config.json is the configuration:
+// configuration flags other than -n_iteration must repeat its values (a
+// different value is an error naming the key and both values), and -config,
+// -out and -force are not allowed; -checkpoint_every, -analyze,
+// -fixed_points and -quiet apply as usual. A directory that is not a run,
+// is locked by another process, lacks checkpoint.npz or has a corrupt one
+// is refused with an error and left as it was.
 package main
 
 import (
@@ -40,6 +53,7 @@ import (
 	"github.com/taskrnn/taskrnn/analyze"
 	"github.com/taskrnn/taskrnn/train"
 	"github.com/taskrnn/taskrnn/train/pipeline"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 func main() {
@@ -55,6 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress output")
 	every := fs.Duration("checkpoint_every", time.Minute, "save the run so far this often (wall time), so that a killed run keeps its last checkpoint; 0 saves only at the end")
 	doAnalyze := fs.Bool("analyze", true, "after training, test on 200 fresh trials and write the analysis figures into the run directory (as cmd/analyze does)")
+	resumeDir := fs.String("resume", "", "continue the run in `directory` from its last save to its n_iteration (or a new -n_iteration); other configuration flags must repeat the run's values")
 	fixedPoints := fs.Bool("fixed_points", true, "with the analysis, search for the network's fixed points and slow points from 256 initial states (cmd/analyze's defaults; =false skips it)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains the NeuroGym PerceptualDecisionMaking tutorial RNN and writes a run directory.\n\n")
@@ -70,10 +85,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "train: unexpected argument %q (all options are -flags; see -h)\n", fs.Arg(0))
 		return 2
 	}
-	cfg, err := resolve()
-	if err != nil {
-		fmt.Fprintf(stderr, "train: %v\n", err)
-		return 2
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var cfg train.Config
+	if *resumeDir != "" {
+		for _, f := range []string{"out", "force", "config"} {
+			if given[f] {
+				fmt.Fprintf(stderr, "train: -%s cannot be combined with -resume: the run is continued in place with its own config.json\n", f)
+				return 2
+			}
+		}
+	} else {
+		var err error
+		if cfg, err = resolve(); err != nil {
+			fmt.Fprintf(stderr, "train: %v\n", err)
+			return 2
+		}
 	}
 	if *every < 0 {
 		fmt.Fprintf(stderr, "train: -checkpoint_every = %v, want >= 0 (0 saves only at the end)\n", *every)
@@ -94,13 +121,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		opt.FixedPoints = &fp
 	}
 	finish := func() {}
+	var progress func(train.Iteration) // made once the number of iterations is known
 	if f, ok := stderr.(*os.File); ok && !*quiet {
-		opt.Progress, finish = train.NewProgress(f, cfg.NIteration)
+		opt.Progress = func(it train.Iteration) {
+			if progress == nil {
+				progress, finish = train.NewProgress(f, it.N-it.Index+1)
+			}
+			progress(it)
+		}
 	}
 	var analysisStart time.Time
 	opt.Notify = func(s pipeline.Stage, r *pipeline.Result) {
 		switch s {
 		case pipeline.StageTrain:
+			cfg = r.Config
+			if r.Resumed > 0 {
+				fmt.Fprintf(stdout, "resuming %s after %d of %d iterations\n", r.Dir, r.Resumed, cfg.NIteration)
+			}
 			if r.Unlocked {
 				fmt.Fprintf(stderr, "train: warning: %s cannot be locked (no flock on this file system): do not start another writer on it\n", r.Dir)
 			}
@@ -114,7 +151,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			analysisStart = time.Now()
 		}
 	}
-	res, err := pipeline.Run(ctx, cfg, opt)
+	var res *pipeline.Result
+	var err error
+	if *resumeDir != "" {
+		res, err = pipeline.Resume(ctx, *resumeDir, func(run train.Config) (train.Config, error) { return rundir.ResumeConfig(run, fs) }, opt)
+	} else {
+		res, err = pipeline.Run(ctx, cfg, opt)
+	}
 	finish()
 	status := pipeline.StatusOf(err)
 	if err != nil {
@@ -129,6 +172,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		printTraining(stdout, res)
 	}
 	switch {
+	case *resumeDir != "" && res.Dir == "":
+		fmt.Fprintf(stderr, "train: %s was not changed\n", *resumeDir)
 	case res.Saved == 0:
 		fmt.Fprintln(stderr, "train: nothing saved")
 	case res.Report != nil:

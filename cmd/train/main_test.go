@@ -97,3 +97,38 @@ func TestRun(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestResumeFlags: -resume continues a run with -n_iteration; flags that
+// conflict with the run, or that cannot be combined with -resume, are
+// errors that name them, and the directory is left alone.
+func TestResumeFlags(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	small := []string{"-n_neurons", "8", "-batch_size", "2", "-n_iteration", "5", "-quiet", "-analyze=false"}
+	var out, errb bytes.Buffer
+	if code := run(append(small, "-out", dir), &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-out", "x"}, 2, "-out cannot be combined with -resume"},
+		{[]string{"-force"}, 2, "-force cannot be combined with -resume"},
+		{[]string{"-config", "x.json"}, 2, "-config cannot be combined with -resume"},
+		{[]string{"-n_neurons", "16", "-seed", "2"}, 1, "n_neurons = 16 given, the run's config.json has 8; seed = 2 given, the run's config.json has 0"},
+		{[]string{"-n_iteration", "3"}, 1, "n_iteration = 3 is below the 5 iterations already trained"},
+	} {
+		errb.Reset()
+		if code := run(append([]string{"-resume", dir}, c.args...), &out, &errb); code != c.code || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and %q", c.args, code, errb.String(), c.code, c.want)
+		}
+	}
+	out.Reset()
+	if code := run([]string{"-resume", dir, "-n_iteration", "8", "-n_neurons", "8", "-quiet", "-analyze=false"}, &out, &errb); code != 0 {
+		t.Fatalf("resume to 8: exit %d, stderr:\n%s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "resuming "+dir+" after 5 of 8 iterations") || !strings.Contains(out.String(), "saving 8 iterations") {
+		t.Errorf("stdout:\n%s", out.String())
+	}
+}

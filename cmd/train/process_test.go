@@ -398,3 +398,124 @@ func TestTwoTrainsOneDirectory(t *testing.T) {
 		t.Errorf("first run saved %d iterations", k)
 	}
 }
+
+// resumeFiles are the files that a resumed run must leave byte for byte as
+// the uninterrupted run does (summary.json differs in its timings,
+// checkpoint.npz in train_seconds, the figures only through the log).
+var resumeFiles = []string{rundir.ConfigFile, rundir.ModelFile, rundir.LogFile, analyze.MetricsFile, "activity.npz"}
+
+// sameFiles fails unless dirs a and b hold the same bytes for names.
+func sameFiles(t *testing.T, a, b string, names []string) {
+	t.Helper()
+	for _, n := range names {
+		x, err1 := os.ReadFile(filepath.Join(a, n))
+		y, err2 := os.ReadFile(filepath.Join(b, n))
+		if err1 != nil || err2 != nil {
+			t.Errorf("%s: %v, %v", n, err1, err2)
+			continue
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s of %s differs from the uninterrupted run's", n, b)
+		}
+	}
+}
+
+// resumeRun runs cmd/train -resume dir and fails unless it exits 0.
+func resumeRun(t *testing.T, dir string, extra ...string) string {
+	t.Helper()
+	out, err := exec.Command(trainBinary(t), append([]string{"-resume", dir, "-quiet", "-fixed_points=false"}, extra...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("resume %s: %v\n%s", dir, err, out)
+	}
+	return string(out)
+}
+
+// TestResumeAfterKill (issue 11): the cmd/train binary, checkpointing
+// every 20 ms with fsync slowed by 10 ms, is killed with SIGKILL at
+// random moments and, once, in the middle of a checkpoint commit; each
+// killed run, resumed with -resume, ends with model.npz, train_log.csv,
+// metrics.json and activity.npz byte-identical to the uninterrupted run
+// of the same seed. One resumed run is itself killed and resumed again.
+func TestResumeAfterKill(t *testing.T) {
+	bin := trainBinary(t)
+	cfg := faultConfig()
+	env := append(os.Environ(), fileio.FsyncDelayEnv+"=10ms")
+	args := append(configArgs(cfg), "-checkpoint_every", "20ms", "-quiet", "-fixed_points=false")
+	base := t.TempDir()
+	full := filepath.Join(base, "full")
+	start := time.Now()
+	if out, err := exec.Command(bin, append(args, "-out", full)...).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	span := time.Since(start)
+
+	// startRun starts the binary with a and returns it.
+	startRun := func(_ string, a ...string) *exec.Cmd {
+		cmd := exec.Command(bin, a...)
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	kill := func(cmd *exec.Cmd) {
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+	resumable := func(dir string) bool {
+		_, err := rundir.ReadResumable(dir)
+		return err == nil
+	}
+
+	t.Run("during a checkpoint commit", func(t *testing.T) {
+		dir := filepath.Join(base, "commit")
+		cmd := startRun(dir, append(slices.Clone(args), "-out", dir)...)
+		hit := false
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && !hit; {
+			// a commit after the first one: a state is being built beside the current
+			if resumable(dir) && midCommit(dir) {
+				kill(cmd)
+				hit = true
+			}
+		}
+		if !hit {
+			kill(cmd)
+			t.Fatal("never saw a checkpoint commit in progress")
+		}
+		if !midCommit(dir) {
+			t.Log("the commit finished before the kill landed")
+		}
+		resumeRun(t, dir)
+		sameFiles(t, full, dir, resumeFiles)
+	})
+
+	kills := 4
+	if testing.Short() {
+		kills = 2
+	}
+	rng := rand.New(rand.NewPCG(11, uint64(time.Now().UnixNano())))
+	var at []string
+	for i := range kills {
+		dir := filepath.Join(base, fmt.Sprint("kill", i))
+		cmd := startRun(dir, append(slices.Clone(args), "-out", dir)...)
+		time.Sleep(time.Duration((0.1 + 0.8*rng.Float64()) * float64(span)))
+		kill(cmd)
+		if !resumable(dir) {
+			at = append(at, "before the first checkpoint")
+			continue
+		}
+		var s rundir.Summary
+		b, _ := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
+		json.Unmarshal(b, &s)
+		at = append(at, fmt.Sprint(s.NIteration))
+		if i == 0 {
+			// kill the resumed run too, then resume it again
+			cmd := startRun(dir, "-resume", dir, "-quiet", "-fixed_points=false", "-checkpoint_every", "20ms")
+			time.Sleep(time.Duration(0.5 * rng.Float64() * float64(span)))
+			kill(cmd)
+		}
+		resumeRun(t, dir)
+		sameFiles(t, full, dir, resumeFiles)
+	}
+	t.Logf("killed after %v of %d iterations (run of %v)", at, cfg.NIteration, span)
+}

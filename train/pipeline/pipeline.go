@@ -82,6 +82,8 @@ type Options struct {
 type Result struct {
 	// Dir is the run directory ("" if none was opened).
 	Dir string
+	// Config is the configuration trained (set from StageTrain on).
+	Config train.Config
 	// Unlocked reports that Dir's file system cannot lock (rundir.Dir.Locked),
 	// so a second writer would not have been refused.
 	Unlocked bool
@@ -90,6 +92,9 @@ type Result struct {
 	// Saved is the number of iterations whose run files are committed in
 	// Dir (0: no run files were written).
 	Saved int
+	// Resumed is the number of iterations the run had when Resume
+	// continued it (0 for Run).
+	Resumed int
 	// Report and AnalysisFiles are the committed analysis (nil if none).
 	Report        *analyze.Report
 	AnalysisFiles []string
@@ -174,18 +179,7 @@ func run(ctx context.Context, cfg train.Config, opt Options, dp **rundir.Dir) (*
 			opt.Notify(s, res)
 		}
 	}
-	fail := func(s Stage, err error) (*Result, error) {
-		st := Failed
-		var nfl *train.NonFiniteLossError
-		var nfw *train.NonFiniteWeightsError
-		switch {
-		case errors.As(err, &nfl), errors.As(err, &nfw):
-			st = Diverged
-		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			st = Interrupted
-		}
-		return res, &Error{Status: st, Stage: s, Err: err}
-	}
+	fail := failer(res)
 	cfg = cfg.Canonical()
 	if err := cfg.Validate(); err != nil {
 		return fail(StageSetup, err)
@@ -207,23 +201,43 @@ func run(ctx context.Context, cfg train.Config, opt Options, dp **rundir.Dir) (*
 			}
 		}
 	}
-	// Every training commit removes an analysis the directory may hold:
-	// it would describe another network.
-	stale := analyze.OutputFiles()
+	res.Config = cfg
+	notify(StageTrain)
+	tr, err := train.NewTrainer(cfg, trainOptions(opt, &d, res))
+	if err != nil {
+		removeIfUnused()
+		return fail(StageTrain, err)
+	}
+	defer tr.Close()
+	return trainAndSave(ctx, tr, d, opt, res, notify, fail, removeIfUnused)
+}
+
+// trainOptions returns the training options of opt: progress, and a
+// checkpoint into *d (set by the time training starts) every
+// opt.CheckpointEvery that also removes an analysis the directory holds
+// (it would describe another network).
+func trainOptions(opt Options, d **rundir.Dir, res *Result) train.Options {
 	topt := train.Options{Progress: opt.Progress}
 	if opt.CheckpointEvery > 0 {
 		topt.CheckpointEvery = opt.CheckpointEvery
 		topt.Checkpoint = func(r *train.Result) error {
-			if err := train.WriteRun(d, r, stale...); err != nil {
+			if err := train.WriteRun(*d, r, analyze.OutputFiles()...); err != nil {
 				return err
 			}
 			res.Saved = r.Completed()
 			return nil
 		}
 	}
-	notify(StageTrain)
-	tr, trainErr := train.Train(ctx, cfg, topt)
-	if tr == nil || tr.Completed() == 0 {
+	return topt
+}
+
+// trainAndSave runs tr, saves the run into d and analyses it (Run's
+// stages from training on; the caller has notified StageTrain).
+func trainAndSave(ctx context.Context, tr *train.Trainer, d *rundir.Dir, opt Options, res *Result,
+	notify func(Stage), fail func(Stage, error) (*Result, error), removeIfUnused func()) (*Result, error) {
+	stale := analyze.OutputFiles()
+	trainRes, trainErr := tr.Run(ctx)
+	if trainRes == nil || trainRes.Completed() == 0 {
 		if res.Saved == 0 {
 			removeIfUnused()
 		}
@@ -232,12 +246,12 @@ func run(ctx context.Context, cfg train.Config, opt Options, dp **rundir.Dir) (*
 		}
 		return fail(StageTrain, trainErr)
 	}
-	res.Train = tr
+	res.Train = trainRes
 	notify(StageSave)
-	if err := train.WriteRun(d, tr, stale...); err != nil {
+	if err := train.WriteRun(d, trainRes, stale...); err != nil {
 		return fail(StageSave, err)
 	}
-	res.Saved = tr.Completed()
+	res.Saved = trainRes.Completed()
 	if trainErr != nil {
 		return fail(StageTrain, trainErr)
 	}

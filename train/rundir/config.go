@@ -47,6 +47,15 @@ type Config struct {
 	Loss          string   `json:"loss"`           // "CrossEntropy", "L1" or "L2"; "" picks CrossEntropy, or L2 for a Box action space
 	Seed          int64    `json:"seed"`           // the one seed that fixes the run
 	Graph         string   `json:"graph"`          // training graph: "fast" (fused ops) or "reference"; same model and numbers
+	// LossWeights weigh the loss of each step by the task period it is in
+	// (see LossWeights); empty weighs every step 1.
+	LossWeights LossWeights `json:"loss_weights,omitempty"`
+	// TrialAligned trains on trial-aligned batches (data.NewTrialAlignedDataset:
+	// one whole trial per column from row 0, zero-padded to seq_len, the
+	// padding weighing 0 in the loss) instead of NeuroGym's stream of
+	// trials cut into windows; seq_len must cover every trial. Training
+	// accuracy is then read at each trial's last step.
+	TrialAligned bool `json:"trial_aligned,omitempty"`
 }
 
 // DefaultConfig returns the tutorial's configuration: dt 20 ms, stimulus
@@ -169,6 +178,7 @@ func (c Config) Validate() error {
 		task, terrs := c.validateTask()
 		errs = append(errs, terrs...)
 		if task != nil {
+			errs = append(errs, c.validateLossWeights(task)...)
 			if _, err := resolveLoss(c.Loss, task.ActSpace()); err != nil {
 				errs = append(errs, err)
 			} else if err := c.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim).Validate(); err != nil {
@@ -278,6 +288,8 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: "+strings.Join(LossNames(), ", ")+" (default CrossEntropy, or L2 for continuous actions)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "run seed (fixes data, weights and noise)")
 	fs.StringVar(&c.Graph, "graph", c.Graph, "training graph: fast (fused ops) or reference (the same model on Gorgonia's built-in ops, slower)")
+	fs.Var(&c.LossWeights, "loss_weights", "per-period loss weights as a JSON `object`, e.g. '{\"decision\": 1, \"default\": 0}' (periods not named weigh \"default\", or 1)")
+	fs.BoolVar(&c.TrialAligned, "trial_aligned", c.TrialAligned, "train on trial-aligned batches (one whole trial per column, zero-padded to seq_len) instead of NeuroGym's stream of trials")
 }
 
 // ConfigFlags registers the configuration flags (one per JSON key, with the

@@ -28,7 +28,8 @@ func TestDefaultConfigIsTutorial(t *testing.T) {
 
 func TestConfigJSONKeysAreFlagNames(t *testing.T) {
 	c := DefaultConfig()
-	c.Task = TaskList{TutorialTask, TutorialTask} // a schedule has every key
+	c.Task = TaskList{TutorialTask, TutorialTask}                    // a schedule has every key
+	c.LossWeights, c.TrialAligned = LossWeights{"decision": 1}, true // and so do these optional keys
 	c = c.Canonical()
 	b, err := json.Marshal(c)
 	if err != nil {

@@ -16,6 +16,14 @@ const (
 	FigureFile  = "training.png"  // the training figure
 )
 
+// CheckpointFile holds what continuing a run needs beside config.json
+// and model.npz (train.ResumeState: optimiser state, stream positions, the
+// log; an .npz that numpy.load reads). Every save of a run that can be
+// continued writes it in the same commit as the other run files; the
+// save of a diverged run removes it. It is not one of RunFiles, which
+// every run has.
+const CheckpointFile = "checkpoint.npz"
+
 // RunFiles returns the names of the files training writes, in the order
 // above.
 func RunFiles() []string { return []string{ConfigFile, ModelFile, LogFile, SummaryFile, FigureFile} }
