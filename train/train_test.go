@@ -46,7 +46,7 @@ func equalWeights(a, b *model.Weights) bool {
 	return true
 }
 
-func mustTrain(t *testing.T, cfg Config, opt Options) *Result {
+func mustTrain(t testing.TB, cfg Config, opt Options) *Result {
 	t.Helper()
 	res, err := Train(context.Background(), cfg, opt)
 	if err != nil {
