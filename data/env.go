@@ -511,13 +511,13 @@ func (e *Env) ViewOb(period string) ObView {
 // columns where ("" = all), as NeuroGym's add_ob with a Python or NumPy
 // scalar: NumPy casts the scalar to float32 and adds in float32.
 func (e *Env) AddOb(v float64, period, where string) {
-	e.addOb(period, where, false, func(*float32, int) float64 { return v })
+	e.addOb(float32(v), period, where, false)
 }
 
 // SetOb sets the observation in period and columns where to the scalar v
 // (NeuroGym's set_ob: zero, then add).
 func (e *Env) SetOb(v float64, period, where string) {
-	e.addOb(period, where, true, func(*float32, int) float64 { return v })
+	e.addOb(float32(v), period, where, true)
 }
 
 // AddObVec adds the vector v (one value per selected column) to every row of
@@ -565,27 +565,33 @@ func (e *Env) addObVec(v []float64, period, where string, reset bool) {
 	}
 }
 
-// addOb applies a scalar in float32 arithmetic (NumPy's scalar casting).
-func (e *Env) addOb(period, where string, reset bool, val func(*float32, int) float64) {
+// addOb adds the scalar v in float32 arithmetic (NumPy's scalar casting),
+// after multiplying the old value by 0 if reset (set_ob: NaN and -0 stay
+// as NumPy makes them).
+func (e *Env) addOb(v float32, period, where string, reset bool) {
 	cols := e.Where(where)
 	s, t := e.obRows(period)
 	d := e.cur.ObsDim
+	if cols == nil {
+		ob := e.cur.Ob[s*d : t*d]
+		if reset {
+			for c := range ob {
+				ob[c] = float32(ob[c]*0) + v
+			}
+		} else {
+			for c := range ob {
+				ob[c] += v
+			}
+		}
+		return
+	}
 	for r := s; r < t; r++ {
 		row := e.cur.Ob[r*d : (r+1)*d]
-		if cols == nil {
-			for c := range row {
-				if reset {
-					row[c] *= 0
-				}
-				row[c] += float32(val(&row[c], c))
-			}
-			continue
-		}
 		for _, c := range cols {
 			if reset {
 				row[c] *= 0
 			}
-			row[c] += float32(val(&row[c], c))
+			row[c] += v
 		}
 	}
 }
