@@ -611,6 +611,25 @@ func (e *Env) addObVec(v []float64, period, where string, reset bool) {
 	}
 	s, t := e.obRows(period)
 	d := e.cur.ObsDim
+	if len(v) == n && (cols == nil || contiguous(cols)) {
+		base := 0
+		if cols != nil {
+			base = cols[0]
+		}
+		v = v[:n]
+		for r := s; r < t; r++ {
+			row := e.cur.Ob[r*d+base:][:n]
+			if reset {
+				for k := range row {
+					row[k] *= 0
+				}
+			}
+			for k, x := range v {
+				row[k] = float32(float64(row[k]) + x)
+			}
+		}
+		return
+	}
 	for r := s; r < t; r++ {
 		row := e.cur.Ob[r*d : (r+1)*d]
 		for k := 0; k < n; k++ {
@@ -669,12 +688,12 @@ func (e *Env) AddRandn(mu, sigma float64, period, where string) {
 	s, t := e.obRows(period)
 	d := e.cur.ObsDim
 	if cols == nil {
-		e.rng.addNormals(e.cur.Ob[s*d:t*d], mu, sigma)
+		e.rng.AddNormals(e.cur.Ob[s*d:t*d], mu, sigma)
 		return
 	}
 	if contiguous(cols) {
 		for r := s; r < t; r++ {
-			e.rng.addNormals(e.cur.Ob[r*d+cols[0]:r*d+cols[0]+len(cols)], mu, sigma)
+			e.rng.AddNormals(e.cur.Ob[r*d+cols[0]:r*d+cols[0]+len(cols)], mu, sigma)
 		}
 		return
 	}
