@@ -261,17 +261,27 @@ func (d *Dataset) fillColumns(lo, hi int) error {
 				return fmt.Errorf("column %d: %w", i, err)
 			}
 			n := min(tr.T, d.cacheLen-row)
+			// rows t of the trial go to rows row+t of column i, B*O apart
+			src, dst := tr.Ob[:n*O], d.inputs[(row*B+i)*O:]
 			for t := 0; t < n; t++ {
-				dst := d.inputs[((row+t)*B+i)*O:][:O]
-				for k, v := range tr.Ob[t*O : (t+1)*O] {
-					dst[k] = v // rows are short: a loop beats memmove calls
+				s := src[t*O : t*O+O]
+				dt := dst[t*B*O:][:len(s)]
+				for k, v := range s {
+					dt[k] = v // rows are short: a loop beats memmove calls
 				}
-				if d.actKind == Box {
+			}
+			if d.actKind == Box {
+				for t := 0; t < n; t++ {
 					copy(d.tvec[((row+t)*B+i)*A:][:A], tr.GtVec[t*A:(t+1)*A])
-				} else {
-					d.targets[(row+t)*B+i] = int32(tr.Gt[t])
 				}
-				if d.weights != nil {
+			} else {
+				tg := d.targets[row*B+i:]
+				for t, g := range tr.Gt[:n] {
+					tg[t*B] = int32(g)
+				}
+			}
+			if d.weights != nil {
+				for t := 0; t < n; t++ {
 					d.weights[(row+t)*B+i] = d.pw.weight(tr, t)
 				}
 			}

@@ -119,6 +119,12 @@ type Env struct {
 	// ever added, and tmax (used by the timeout and never reset).
 	periods []Period
 	tmax    float64
+	// slots[i] is what AddPeriod keeps about periods[i]; lastSet is the
+	// index of the period set last (-1 at a trial's start) and gen counts
+	// trials.
+	slots   []periodSlot
+	lastSet int
+	gen     uint64
 	rTmax   float64
 
 	t           float64 // ms within the trial
@@ -229,6 +235,8 @@ func (e *Env) newTrial(cond *Vars) error {
 	e.build.tmaxRaw = 0
 	e.build.obBuilt, e.build.gtBuilt = false, false
 	e.build.err = nil
+	e.lastSet = -1
+	e.gen++
 	tr.Vars.Reset()
 	tr.Periods = tr.Periods[:0]
 	if err := e.rules.NewTrial(e, &tr.Vars, cond); err != nil {
@@ -266,10 +274,25 @@ func (e *Env) Fail(err error) {
 // sample_time, floored to dt: (t // dt) * dt. It panics if the timing has
 // no such period (a task's programming error).
 func (e *Env) SampleTime(period string) float64 {
-	s, ok := e.spec.Timing.Get(period)
-	if !ok {
+	return e.sampleTiming(e.timingIndex(period), period)
+}
+
+// timingIndex returns the index of period in the timing, or -1.
+func (e *Env) timingIndex(period string) int {
+	for i := range e.spec.Timing {
+		if e.spec.Timing[i].Period == period {
+			return i
+		}
+	}
+	return -1
+}
+
+// sampleTiming is SampleTime for the timing entry i (-1: panic).
+func (e *Env) sampleTiming(i int, period string) float64 {
+	if i < 0 {
 		panic(fmt.Sprintf("data: %s: no timing for period %q", e.spec.ID, period))
 	}
+	s := &e.spec.Timing[i].Spec
 	r := e.rng
 	if s.Kind == TimingTruncExp {
 		r = e.own[period]
@@ -341,8 +364,15 @@ func (e *Env) AddPeriod(name string, opts ...PeriodOption) {
 			before = o.name
 		}
 	}
+	slot := e.periodIndex(name)
+	ti := -1
+	if slot >= 0 {
+		ti = e.slots[slot].timing
+	} else if !hasD {
+		ti = e.timingIndex(name)
+	}
 	if !hasD {
-		d = e.SampleTime(name)
+		d = e.sampleTiming(ti, name)
 	}
 	switch {
 	case after != "":
@@ -362,29 +392,64 @@ func (e *Env) AddPeriod(name string, opts ...PeriodOption) {
 	}
 	p := Period{Name: name, Start: start, End: start + d,
 		StartIdx: int(startIdx), EndIdx: int(endIdx)}
-	setPeriod(&e.periods, p)
-	setPeriod(&e.cur.Periods, p)
+	e.setPeriod(slot, ti, p)
 	e.build.tmaxRaw = math.Max(e.build.tmaxRaw, start+d)
 	e.tmax = float64(int(e.build.tmaxRaw/e.spec.Dt)) * e.spec.Dt
 }
 
-func setPeriod(ps *[]Period, p Period) {
-	for i := range *ps {
-		if (*ps)[i].Name == p.Name {
-			(*ps)[i] = p
-			return
+// periodSlot is what AddPeriod keeps about one period of Env.periods: its
+// timing entry (-1 if none: a period whose duration the task computes) and,
+// if it was set in trial gen, its index in the current trial's Periods.
+type periodSlot struct {
+	timing int
+	gen    uint64
+	cur    int
+}
+
+// periodIndex returns the index of period name in e.periods, or -1. Tasks
+// add their periods in the same order every trial, so it tries the slot
+// after the last one set, then that one (After(previous)), before scanning.
+func (e *Env) periodIndex(name string) int {
+	if i := e.lastSet + 1; i < len(e.periods) && e.periods[i].Name == name {
+		return i
+	}
+	if i := e.lastSet; i >= 0 && i < len(e.periods) && e.periods[i].Name == name {
+		return i
+	}
+	for i := range e.periods {
+		if e.periods[i].Name == name {
+			return i
 		}
 	}
-	*ps = append(*ps, p)
+	return -1
+}
+
+// setPeriod records p, found at index slot of e.periods (-1: new, with
+// timing entry ti), in e.periods and in the current trial's Periods: a
+// period set again replaces its earlier value, as a dict assignment does.
+func (e *Env) setPeriod(slot, ti int, p Period) {
+	if slot < 0 || slot >= len(e.slots) {
+		e.periods = append(e.periods, p)
+		e.slots = append(e.slots, periodSlot{timing: ti})
+		slot = len(e.periods) - 1
+	} else {
+		e.periods[slot] = p
+	}
+	e.lastSet = slot
+	s := &e.slots[slot]
+	if s.gen == e.gen && s.cur < len(e.cur.Periods) && e.cur.Periods[s.cur].Name == p.Name {
+		e.cur.Periods[s.cur] = p
+		return
+	}
+	s.gen, s.cur = e.gen, len(e.cur.Periods)
+	e.cur.Periods = append(e.cur.Periods, p)
 }
 
 // lookup returns the latest period called name, also from earlier trials
 // (NeuroGym's start_t/end_t dictionaries are never cleared).
 func (e *Env) lookup(name string) Period {
-	for _, p := range e.periods {
-		if p.Name == name {
-			return p
-		}
+	if i := e.periodIndex(name); i >= 0 {
+		return e.periods[i]
 	}
 	panic(fmt.Sprintf("data: %s: no period %q", e.spec.ID, name))
 }
@@ -511,13 +576,13 @@ func (e *Env) ViewOb(period string) ObView {
 // columns where ("" = all), as NeuroGym's add_ob with a Python or NumPy
 // scalar: NumPy casts the scalar to float32 and adds in float32.
 func (e *Env) AddOb(v float64, period, where string) {
-	e.addOb(period, where, false, func(*float32, int) float64 { return v })
+	e.addOb(float32(v), period, where, false)
 }
 
 // SetOb sets the observation in period and columns where to the scalar v
 // (NeuroGym's set_ob: zero, then add).
 func (e *Env) SetOb(v float64, period, where string) {
-	e.addOb(period, where, true, func(*float32, int) float64 { return v })
+	e.addOb(float32(v), period, where, true)
 }
 
 // AddObVec adds the vector v (one value per selected column) to every row of
@@ -546,6 +611,25 @@ func (e *Env) addObVec(v []float64, period, where string, reset bool) {
 	}
 	s, t := e.obRows(period)
 	d := e.cur.ObsDim
+	if len(v) == n && (cols == nil || contiguous(cols)) {
+		base := 0
+		if cols != nil {
+			base = cols[0]
+		}
+		v = v[:n]
+		for r := s; r < t; r++ {
+			row := e.cur.Ob[r*d+base:][:n]
+			if reset {
+				for k := range row {
+					row[k] *= 0
+				}
+			}
+			for k, x := range v {
+				row[k] = float32(float64(row[k]) + x)
+			}
+		}
+		return
+	}
 	for r := s; r < t; r++ {
 		row := e.cur.Ob[r*d : (r+1)*d]
 		for k := 0; k < n; k++ {
@@ -565,27 +649,33 @@ func (e *Env) addObVec(v []float64, period, where string, reset bool) {
 	}
 }
 
-// addOb applies a scalar in float32 arithmetic (NumPy's scalar casting).
-func (e *Env) addOb(period, where string, reset bool, val func(*float32, int) float64) {
+// addOb adds the scalar v in float32 arithmetic (NumPy's scalar casting),
+// after multiplying the old value by 0 if reset (set_ob: NaN and -0 stay
+// as NumPy makes them).
+func (e *Env) addOb(v float32, period, where string, reset bool) {
 	cols := e.Where(where)
 	s, t := e.obRows(period)
 	d := e.cur.ObsDim
+	if cols == nil {
+		ob := e.cur.Ob[s*d : t*d]
+		if reset {
+			for c := range ob {
+				ob[c] = float32(ob[c]*0) + v
+			}
+		} else {
+			for c := range ob {
+				ob[c] += v
+			}
+		}
+		return
+	}
 	for r := s; r < t; r++ {
 		row := e.cur.Ob[r*d : (r+1)*d]
-		if cols == nil {
-			for c := range row {
-				if reset {
-					row[c] *= 0
-				}
-				row[c] += float32(val(&row[c], c))
-			}
-			continue
-		}
 		for _, c := range cols {
 			if reset {
 				row[c] *= 0
 			}
-			row[c] += float32(val(&row[c], c))
+			row[c] += v
 		}
 	}
 }
@@ -598,12 +688,12 @@ func (e *Env) AddRandn(mu, sigma float64, period, where string) {
 	s, t := e.obRows(period)
 	d := e.cur.ObsDim
 	if cols == nil {
-		e.rng.addNormals(e.cur.Ob[s*d:t*d], mu, sigma)
+		e.rng.AddNormals(e.cur.Ob[s*d:t*d], mu, sigma)
 		return
 	}
 	if contiguous(cols) {
 		for r := s; r < t; r++ {
-			e.rng.addNormals(e.cur.Ob[r*d+cols[0]:r*d+cols[0]+len(cols)], mu, sigma)
+			e.rng.AddNormals(e.cur.Ob[r*d+cols[0]:r*d+cols[0]+len(cols)], mu, sigma)
 		}
 		return
 	}
@@ -865,6 +955,11 @@ func (e *Env) Replay(tr *Trial, actions []Action) (Outcome, error) {
 	defer func() { *e = saved }()
 	e.cur = *tr
 	e.periods = append([]Period(nil), tr.Periods...)
+	e.slots = make([]periodSlot, len(e.periods)) // indices into the copy
+	for i, p := range e.periods {
+		e.slots[i] = periodSlot{timing: e.timingIndex(p.Name)}
+	}
+	e.lastSet = -1
 	e.tmax = float64(tr.T) * e.spec.Dt
 	e.t, e.tInd, e.performance = 0, 0, 0
 	if s, ok := e.rules.(TrialStarter); ok {

@@ -169,10 +169,11 @@ func (r *RandomState) Normal() float64 {
 	}
 }
 
-// addNormals adds mu + sigma*Normal() to every element of dst in order, with
-// NumPy's rounding (float64 arithmetic, result stored as float32). It is
-// Normal inlined for the trial engine's hot loop and draws the same values.
-func (r *RandomState) addNormals(dst []float32, mu, sigma float64) {
+// AddNormals adds mu + sigma*Normal() to every element of dst in order, with
+// NumPy's rounding (float64 arithmetic, result stored as float32): what
+// NumPy's x += mu + sigma*rng.randn(len(x)) does to a float32 array. It is
+// Normal inlined for the trial engine's hot loops and draws the same values.
+func (r *RandomState) AddNormals(dst []float32, mu, sigma float64) {
 	i := 0
 	if r.hasGauss && len(dst) > 0 {
 		r.hasGauss = false

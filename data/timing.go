@@ -185,7 +185,7 @@ func pyFloorDiv(a, b float64) float64 {
 	if a >= 0 && b >= 1 && a < 1<<53 && b < 1<<53 && a == math.Trunc(a) && b == math.Trunc(b) {
 		return float64(int64(a) / int64(b)) // whole numbers: exact, and what divmod gives
 	}
-	mod := math.Mod(a, b)
+	mod := fmod(a, b)
 	div := (a - mod) / b
 	if mod != 0 && (b < 0) != (mod < 0) {
 		div -= 1
@@ -198,6 +198,25 @@ func pyFloorDiv(a, b float64) float64 {
 		fl++
 	}
 	return fl
+}
+
+// fmod is math.Mod(a, b), C's fmod (an exact remainder), computed quickly
+// for 0 < a, 0 < b < Inf and a/b < 2^52 (every period duration): q =
+// floor(a/b) is off by at most one there, and a - q*b is exact in one FMA
+// because the remainder is representable; one correction of q gives 0 <= r < b.
+// Other arguments go to math.Mod.
+func fmod(a, b float64) float64 {
+	if !(a > 0 && b > 0 && b <= math.MaxFloat64 && a/b < 1<<52) {
+		return math.Mod(a, b)
+	}
+	q := math.Floor(a / b)
+	r := math.FMA(-q, b, a)
+	if r < 0 {
+		r = math.FMA(-(q - 1), b, a)
+	} else if r >= b {
+		r = math.FMA(-(q + 1), b, a)
+	}
+	return r
 }
 
 // MarshalJSON writes the spec in NeuroGym's form: a number for a constant,

@@ -19,6 +19,40 @@ func TestPyFloorDiv(t *testing.T) {
 	}
 }
 
+// TestFmod compares the fast remainder with math.Mod (C's fmod) on
+// durations and steps of every magnitude, exact multiples and their
+// neighbours one ulp away, and the arguments it hands to math.Mod.
+func TestFmod(t *testing.T) {
+	r := NewRandomState(1)
+	check := func(a, b float64) {
+		t.Helper()
+		if got, want := fmod(a, b), math.Mod(a, b); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("fmod(%v, %v) = %v, want math.Mod's %v", a, b, got, want)
+		}
+	}
+	for i := 0; i < 200000; i++ {
+		b := math.Ldexp(0.5+r.Float64(), r.RandInt(40)-20)
+		if i%3 == 0 {
+			b = float64(1 + r.RandInt(200)) // whole-ms dt
+		} else if i%3 == 1 {
+			b = []float64{0.1, 0.2, 0.3, 0.7, 1.1, 2.5, 12.5, 33.3}[r.RandInt(8)]
+		}
+		a := math.Ldexp(r.Float64(), r.RandInt(60)-10)
+		check(a, b)
+		m := math.Floor(a / b)
+		if m < 1<<50 {
+			k := m * b
+			check(k, b)
+			check(math.Nextafter(k, 0), b)
+			check(math.Nextafter(k, math.Inf(1)), b)
+		}
+	}
+	for _, c := range [][2]float64{{0, 3}, {math.Copysign(0, -1), 3}, {-7.5, 2}, {7.5, -2}, {5, math.Inf(1)},
+		{math.Inf(1), 2}, {math.NaN(), 2}, {3, 0}, {1 << 60, 3}, {5e-324, 0.1}, {1e-300, 1e300}} {
+		check(c[0], c[1])
+	}
+}
+
 func TestTimingSampleRounding(t *testing.T) {
 	r := NewRandomState(0)
 	for _, c := range []struct {

@@ -85,8 +85,9 @@ func timedResponse(e *data.Env, tProd, target, prodMargin float64) float64 {
 // set_groundtruth(gt, "production"). NeuroGym fails when production < dt/2
 // (the index lies outside the array) or when the array's length differs from
 // the production period's rows (rounding of the period's start); both are
-// recorded as errors naming production and dt.
-func setTimedTarget(e *data.Env, production float64) {
+// recorded as errors naming production and dt. scratch holds the target
+// array between trials (no allocation per trial).
+func setTimedTarget(e *data.Env, production float64, scratch *[]int) {
 	dt := e.Dt()
 	n := int(2 * production / dt)
 	i := int(production / dt)
@@ -101,8 +102,12 @@ func setTimedTarget(e *data.Env, production float64) {
 			production, dt, n, t-s, e.StartT("production")))
 		return
 	}
-	gt := make([]int, n)
+	gt := (*scratch)[:0]
+	for k := 0; k < n; k++ {
+		gt = append(gt, 0)
+	}
 	gt[i] = 1
+	*scratch = gt
 	e.SetGtRows(gt, "production")
 }
 

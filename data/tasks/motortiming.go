@@ -27,6 +27,7 @@ import (
 type motorTiming struct {
 	intervals  [2]int // ms, self.intervals (not a keyword)
 	prodMargin float64
+	gt         []int // scratch target of the production period
 }
 
 func newMotorTiming(k *data.Kwargs, seed data.Seed) (data.Task, error) {
@@ -92,7 +93,7 @@ func (r *motorTiming) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error
 		*ob.At(t, 3) = 1
 	}
 
-	setTimedTarget(e, float64(production))
+	setTimedTarget(e, float64(production), &r.gt)
 	return nil
 }
 

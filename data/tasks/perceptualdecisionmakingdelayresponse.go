@@ -102,12 +102,10 @@ func (r *perceptualDecisionMakingDelayResponse) NewTrial(e *data.Env, v *data.Va
 		*stim.At(t, 1), *stim.At(t, 2) = lo, lo
 		*stim.At(t, g) = hi
 	}
-	// stim[:, 1:] += rng.randn(rows, 2) * sigma: float64 sums rounded to float32
+	// stim[:, 1:] += rng.randn(rows, 2) * sigma: float64 sums rounded to
+	// float32 (AddNormals adds 0 + n*sigma, the same value: no element is -0)
 	for t := 0; t < stim.Rows; t++ {
-		for c := 1; c < 3; c++ {
-			p := stim.At(t, c)
-			*p = float32(float64(*p) + float64(rng.Normal()*sigma))
-		}
+		rng.AddNormals(stim.Data[t*stim.Dim+1:][:2], 0, sigma)
 	}
 	e.SetObVec(fix, "delay", "")
 

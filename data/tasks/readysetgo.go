@@ -37,6 +37,7 @@ type readySetGo struct {
 	gainInt    bool
 	measureInt bool // sample_time('measure') returns an int
 	prodMargin float64
+	gt         []int // scratch target of the production period
 }
 
 func newReadySetGo(k *data.Kwargs, seed data.Seed) (data.Task, error) {
@@ -104,7 +105,7 @@ func (r *readySetGo) NewTrial(e *data.Env, v *data.Vars, cond *data.Vars) error 
 	e.AddOb(1, "ready", "ready")
 	e.AddOb(1, "set", "set")
 
-	setTimedTarget(e, production)
+	setTimedTarget(e, production, &r.gt)
 	return nil
 }
 

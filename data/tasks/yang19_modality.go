@@ -117,10 +117,26 @@ func addObCols(e *data.Env, v []float64, period string, cols []int) {
 func addRandnCols(e *data.Env, mu, sigma float64, period string, cols []int) {
 	ob := e.ViewOb(period)
 	rng := e.Rng()
+	if contiguous(cols) {
+		for t := 0; t < ob.Rows; t++ {
+			rng.AddNormals(ob.Data[t*ob.Dim+cols[0]:][:len(cols)], mu, sigma)
+		}
+		return
+	}
 	for t := 0; t < ob.Rows; t++ {
 		for _, c := range cols {
 			p := ob.At(t, c)
 			*p = float32(float64(*p) + (mu + float64(rng.Normal()*sigma)))
 		}
 	}
+}
+
+// contiguous reports whether idx is a non-empty run of consecutive indices.
+func contiguous(idx []int) bool {
+	for i := 1; i < len(idx); i++ {
+		if idx[i] != idx[i-1]+1 {
+			return false
+		}
+	}
+	return len(idx) > 0
 }
