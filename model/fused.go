@@ -90,6 +90,10 @@ type seq[F float] struct {
 	// filled during SymDiff
 	preGrads []*G.Node // by step, the node that writes P_t (stepGrad t, preGrad 0)
 	outGradH *G.Node   // D
+	rateGrad *G.Node   // R, the rate regulariser's ∂/∂H (fused_constraints.go); nil without one
+
+	taskVal float64    // the task loss of the last run
+	regVals [8]float64 // the regularisers of the last run, in the order of RegularizerNames
 }
 
 func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.Dtype, id string) *seq[F] {
@@ -340,10 +344,18 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
 		}
 		wr := in[3]
+		args := G.Nodes{grad, out, wr, s.outGradH}
+		if s.rateGrad != nil {
+			args = append(args, s.rateGrad)
+		}
+		types := make([]hm.Type, len(args))
+		for i := range types {
+			types[i] = tt(2, dt)
+		}
 		prev, err := apply(&stepGradOp[F]{
-			fusedOp: newFused(fmt.Sprintf("stepGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
+			fusedOp: newFused(fmt.Sprintf("stepGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), types...),
 			s:       s, t: t,
-		}, "stepGrad", grad, out, wr, s.outGradH)
+		}, "stepGrad", args...)
 		if err != nil {
 			return nil, err
 		}
@@ -417,8 +429,9 @@ func (s *seq[F]) preGrad(t int, g []F) {
 
 // stepGradOp is step t's backward pass (t ≥ 1): P_t = α ∂L/∂h_t ⊙
 // f'(pre_t) into block t of P, and the result ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t +
-// P_t W_r + D_{t-1}. Arguments: ∂L/∂h_t (B, H), h_t (which orders it after
-// the forward step that saved f'(pre_t)), W_r (H, H), D (T*B, H).
+// P_t W_r + D_{t-1} (+ R_{t-1} with a rate regulariser). Arguments:
+// ∂L/∂h_t (B, H), h_t (which orders it after the forward step that saved
+// f'(pre_t)), W_r (H, H), D (T*B, H), and R (T*B, H) if there is one.
 type stepGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -434,13 +447,16 @@ func (o *stepGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	dPrev := s.block(d, o.t-1, s.H)
 	if k := s.k32; k != nil {
 		k.prevGrad(s.B, s.H, float32(s.alpha), f32(g), f32(dPrev), f32(p), f32(out))
-		return o.out, nil
+	} else {
+		a := s.alpha
+		for i := range out {
+			out[i] = (1-a)*g[i] + dPrev[i]
+		}
+		gemmAcc(false, s.B, s.H, s.H, p, s.H, wr, s.H, out, s.H) // += P_t W_r
 	}
-	a := s.alpha
-	for i := range out {
-		out[i] = (1-a)*g[i] + dPrev[i]
+	if len(v) > 4 {
+		axpy(1, s.block(vals[F](v[4]), o.t-1, s.H), out)
 	}
-	gemmAcc(false, s.B, s.H, s.H, p, s.H, wr, s.H, out, s.H) // += P_t W_r
 	return o.out, nil
 }
 
@@ -782,12 +798,8 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 			sum = 0
 		}
 	}
-	switch out := o.out.(type) {
-	case *G.F32:
-		*out = G.F32(sum)
-	case *G.F64:
-		*out = G.F64(sum)
-	}
+	s.taskVal = sum
+	setScalar(o.out, sum)
 	return o.out, nil
 }
 
