@@ -24,9 +24,9 @@ type fastNet[F float] struct {
 	s          *seq[F]
 	w          [5]*G.Node
 	x, n, y, m *G.Node
-	z, loss    *G.Node // loss: the task loss plus the regularisers
+	z, loss    *G.Node  // loss: the task loss plus the regularisers
 	regs       []string // the active regularisers (Regularization.Active)
-	xBuf       []F // inputs and noise converted to float64 (float64 graphs)
+	xBuf       []F      // inputs and noise converted to float64 (float64 graphs)
 	nBuf       []F
 	yBuf       []int32 // class indices (CrossEntropy)
 	yvBuf      []F     // desired outputs (L1, L2): Targets.Value or the one-hot code of Targets.Class
@@ -178,7 +178,7 @@ func (f *fastNet[F]) terms(dst []float64) []float64 {
 	}
 	return dst
 }
-func (f *fastNet[F]) lossNode() *G.Node       { return f.loss }
+func (f *fastNet[F]) lossNode() *G.Node { return f.loss }
 
 func (f *fastNet[F]) inputNodes() G.Nodes {
 	ns := append(G.Nodes{}, f.w[:]...)
