@@ -58,7 +58,15 @@ type Result struct {
 	Weights *model.Weights // float32 weights after the last good iteration
 	// Loss and Accuracy (percent) of every completed iteration; Loss[k] is
 	// iteration k+1. Their length is the number of completed iterations.
+	// Loss is the loss that was minimised: the task loss plus the
+	// regularisers.
 	Loss, Accuracy []float64
+	// TermNames and Terms are the parts of the loss when a regulariser is
+	// on (nil otherwise): "task_loss" and the active regularisers
+	// (model.TrainGraph.LossTerms), and their values at every completed
+	// iteration (Terms[k][i] is term i of iteration k+1).
+	TermNames []string
+	Terms     [][]float64
 	// TrainSeconds is the wall time of the training loop alone (no set-up,
 	// no file writing).
 	TrainSeconds float64
@@ -169,6 +177,7 @@ type Trainer struct {
 	g          *model.TrainGraph
 	solver     gorgonia.Solver
 	learnables []gorgonia.ValueGrad
+	frozen     [5]bool // learnables kept at their initial values (train_input, train_rec, train_output)
 	ran        bool
 }
 
@@ -195,13 +204,21 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := model.InitWeights(mcfg, cfg.Seed, tensor.Float32)
+	cons, err := cfg.Constraints(mcfg) // reads the mask files
+	if err != nil {
+		return nil, fmt.Errorf("invalid training configuration: %w", err)
+	}
+	w, err := model.InitConstrainedWeights(mcfg, cons, cfg.Seed, tensor.Float32) // InitWeights' values without constraints
+	if err != nil {
+		return nil, fmt.Errorf("initial weights: %w", err)
+	}
 	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), cfg.GraphKind())
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
 	return &Trainer{cfg: cfg, opt: opt, nOut: mcfg.NOutput, box: actKind == data.Box, ds: ds, w: w, g: g, solver: solver,
-		learnables: g.Learnables()}, nil // built once: Adam's state is positional
+		learnables: g.Learnables(), // built once: Adam's state is positional
+		frozen:     [5]bool{!cfg.TrainInput, !cfg.TrainRec, false, !cfg.TrainOutput, false}}, nil
 }
 
 // Close releases the training graph.
@@ -221,6 +238,9 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		Weights:  t.w,
 		Loss:     make([]float64, 0, cfg.NIteration),
 		Accuracy: make([]float64, 0, cfg.NIteration),
+	}
+	if len(cfg.Regularization().Active()) > 0 {
+		res.TermNames, _ = g.LossTerms()
 	}
 	T, B, H := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons
 	prod := startProducer(t.ds, model.StreamNoise(cfg.Seed, data.NetworkNoise, 0),
@@ -258,11 +278,19 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		}
 		prod.free <- s
 		snap.save(learnables) // the weights that just gave a finite loss
+		freeze(learnables, t.frozen)
+		if cfg.ClipGradNorm > 0 {
+			ClipGradNorm(learnables, cfg.ClipGradNorm)
+		}
 		if err := t.solver.Step(learnables); err != nil {
 			return nil, fmt.Errorf("iteration %d: optimiser step: %w", k, err)
 		}
 		res.Loss = append(res.Loss, loss)
 		res.Accuracy = append(res.Accuracy, acc)
+		if res.TermNames != nil {
+			_, terms := g.LossTerms()
+			res.Terms = append(res.Terms, terms)
+		}
 		if !allFinite(learnables) {
 			snap.restore(learnables)
 			e := &NonFiniteWeightsError{Iteration: k}

@@ -17,7 +17,9 @@ func fptr(v float64) *float64 { return &v }
 func TestDefaultConfigIsTutorial(t *testing.T) {
 	want := Config{Task: TaskList{"PerceptualDecisionMaking-v0"}, Dt: 20, StimLen: fptr(1000), StimNoise: fptr(0.3), SeqLen: 60, NNeurons: 64,
 		NetworkNoise: 0.1, Tau: 100, ActivationFun: "relu", BatchSize: 16, NIteration: 1000,
-		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0, Graph: "fast"}
+		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0, Graph: "fast",
+		ExcFraction: 0.8, InputConnectivity: 1, RecConnectivity: 1, OutputConnectivity: 1,
+		Autapses: true, TrainInput: true, TrainRec: true, TrainOutput: true}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() = %+v, want %+v", got, want)
 	}
@@ -29,6 +31,7 @@ func TestDefaultConfigIsTutorial(t *testing.T) {
 func TestConfigJSONKeysAreFlagNames(t *testing.T) {
 	c := DefaultConfig()
 	c.Task = TaskList{TutorialTask, TutorialTask} // a schedule has every key
+	c.InputMask, c.RecMask, c.OutputMask = "in.npy", "rec.npy", "out.npy"
 	c = c.Canonical()
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -81,7 +84,7 @@ func TestDecodeConfig(t *testing.T) {
 		{"upper-case key", `{"N_NEURONS": 8}`, nil, `unknown key "N_NEURONS" (did you mean "n_neurons"? keys are exact`},
 		{"two spellings", `{"Seed": 5, "SEED": 7}`, nil, `unknown key "Seed" (did you mean "seed"?`},
 		{"duplicate key", `{"seed": 5, "seed": 7}`, nil, `key "seed" appears twice`},
-		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: activation_fun, batch_size, dt, env_input, graph,`},
+		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: L1_firing_rate, L1_in, L1_out, L1_rec, L2_firing_rate, L2_in, L2_out, L2_rec, activation_fun, autapses, batch_size,`},
 		{"null", `{"seed": null}`, nil, `key "seed" is null`},
 		{"wrong type", `{"n_neurons": "8"}`, nil, `key "n_neurons": got string, want an integer`},
 		{"fraction for an integer", `{"n_neurons": 8.5}`, nil, `key "n_neurons": got number 8.5, want an integer`},
