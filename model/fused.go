@@ -798,7 +798,7 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 			sum = 0
 		}
 	}
-	s.taskVal = sum
+	s.taskVal = float64(F(sum)) // the value the graph adds up
 	setScalar(o.out, sum)
 	return o.out, nil
 }

@@ -110,7 +110,7 @@ func (o *weightRegOp[F]) Do(v ...G.Value) (G.Value, error) {
 		n := float64(len(w))
 		for k, s := range [2]float64{s1, s2} {
 			if i := o.idx[a][k]; i >= 0 {
-				t := o.lam[a][k] * s / n
+				t := float64(F(o.lam[a][k] * s / n))
 				o.s.regVals[i] = t
 				total += t
 			}
@@ -180,7 +180,7 @@ func (o *rateRegOp[F]) Do(...G.Value) (G.Value, error) {
 	var total float64
 	for k, sum := range [2]float64{s1, s2} {
 		if o.lam[k] > 0 {
-			t := o.lam[k] * sum / n
+			t := float64(F(o.lam[k] * sum / n))
 			s.regVals[6+k] = t
 			total += t
 		}

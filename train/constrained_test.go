@@ -348,3 +348,21 @@ func grad32(l gorgonia.ValueGrad) []float32 {
 	g, _ := l.Grad()
 	return g.Data().([]float32)
 }
+
+// TestFigureEffectiveWeights draws the training figure of a Dale network
+// (to TASKRNN_FIGURE_DIR if set, for a look): it must be a PNG.
+func TestFigureEffectiveWeights(t *testing.T) {
+	cfg := constrainedConfig(3)
+	cfg.SeqLen, cfg.BatchSize = 10, 4
+	res := mustTrain(t, cfg, Options{})
+	var buf strings.Builder
+	if err := WriteFigure(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), "\x89PNG") {
+		t.Error("not a PNG")
+	}
+	if dir := os.Getenv("TASKRNN_FIGURE_DIR"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "dale_training.png"), []byte(buf.String()), 0o644)
+	}
+}
