@@ -90,7 +90,9 @@ type seq[F float] struct {
 	// filled during SymDiff
 	preGrads []*G.Node // by step, the node that writes P_t (stepGrad t, preGrad 0)
 	outGradH *G.Node   // D
-	rateGrad *G.Node   // R, the rate regulariser's ∂/∂H (fused_constraints.go); nil without one
+	rateGrad *G.Node   // the rate regulariser's gradient op (fused_constraints.go); nil without one
+	rateA    F         // its factors of sign(h_t) and h_t in R_t, set by rateGrad's Do
+	rateB    F
 
 	taskVal float64    // the task loss of the last run
 	regVals [8]float64 // the regularisers of the last run, in the order of RegularizerNames
@@ -431,7 +433,8 @@ func (s *seq[F]) preGrad(t int, g []F) {
 // f'(pre_t) into block t of P, and the result ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t +
 // P_t W_r + D_{t-1} (+ R_{t-1} with a rate regulariser). Arguments:
 // ∂L/∂h_t (B, H), h_t (which orders it after the forward step that saved
-// f'(pre_t)), W_r (H, H), D (T*B, H), and R (T*B, H) if there is one.
+// f'(pre_t)), W_r (H, H), D (T*B, H), and, with a rate regulariser, its
+// gradient op (which orders it after the op that sets R's factors).
 type stepGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -454,8 +457,8 @@ func (o *stepGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 		}
 		gemmAcc(false, s.B, s.H, s.H, p, s.H, wr, s.H, out, s.H) // += P_t W_r
 	}
-	if len(v) > 4 {
-		axpy(1, s.block(vals[F](v[4]), o.t-1, s.H), out)
+	if len(v) > 4 { // rateGrad ran: add R_{t-1}
+		s.rateInto(o.t-1, out)
 	}
 	return o.out, nil
 }

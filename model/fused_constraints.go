@@ -18,12 +18,13 @@ import (
 //	weightReg:   Σ_m λ1_m mean|W_eff,m| + λ2_m mean W_eff,m²   (scalar)
 //	weightRegGrad m: g (λ1_m sign(W_eff,m) + 2 λ2_m W_eff,m) / n_m
 //	rateReg:     λ1 mean|H| + λ2 mean H²                (scalar, over T*B*H)
-//	rateGrad:    R = g (λ1 sign(H) + 2 λ2 H) / (T*B*H)  (T*B, H)
+//	rateGrad:    R_t = g (λ1 sign(h_t) + 2 λ2 h_t) / (T*B*H)  for t = T-1
 //
 // The rate regulariser's gradient is routed like the output projection's
 // (fused.go, "Gradient routing"): it declares a gradient only for h_{T-1}
-// (the last block of R) and stepGrad t adds R_{t-1} to ∂L/∂h_{t-1}, so that
-// the T states need no built-in Add each.
+// (R_{T-1}) and stepGrad t adds R_{t-1} to ∂L/∂h_{t-1} itself, from the
+// saved states, so that the T states need no built-in Add each and R is
+// never stored.
 
 // effOp: W_eff = g(W) ⊙ C. Argument: W.
 type effOp[F float] struct {
@@ -172,9 +173,15 @@ type rateRegOp[F float] struct {
 func (o *rateRegOp[F]) Do(...G.Value) (G.Value, error) {
 	s := o.s
 	var s1, s2 float64
-	for _, e := range s.hs {
-		s1 += math.Abs(float64(e))
-		s2 += float64(e) * float64(e)
+	for t := range s.T {
+		// per step (B*H elements) in the graph's type, summed in float64
+		h := s.block(s.hs, t, s.H)
+		if o.lam[0] > 0 {
+			s1 += asum(h)
+		}
+		if o.lam[1] > 0 {
+			s2 += dot(h, h)
+		}
 	}
 	n := float64(len(s.hs))
 	var total float64
@@ -199,28 +206,24 @@ func (o *rateRegOp[F]) DiffWRT(n int) []bool {
 func (o *rateRegOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	s := o.s
 	dt := s.dtype
-	rBuf := make([]F, s.T*s.B*s.H)
 	r, err := apply(&rateGradOp[F]{
-		fusedOp: newFused("rateGrad"+s.id, view(rBuf, s.T*s.B, s.H), dt, tt(2, dt)),
+		fusedOp: newFused("rateGrad"+s.id, tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), dt, tt(2, dt)),
 		s:       s, lam: o.lam,
 	}, "rateGrad", grad, in[len(in)-1])
 	if err != nil {
 		return nil, err
 	}
 	s.rateGrad = r
-	last, err := apply(&blockOp[F]{
-		fusedOp: newFused("rateLastBlock"+s.id, view(s.block(rBuf, s.T-1, s.H), s.B, s.H), tt(2, dt)),
-	}, "rateLastBlock", r)
-	if err != nil {
-		return nil, err
-	}
 	grads := make(G.Nodes, len(in))
-	grads[len(in)-1] = last
+	grads[len(in)-1] = r
 	return grads, nil
 }
 
-// rateGradOp: R = g (λ1 sign(H) + 2 λ2 H) / (T*B*H). Arguments: g (scalar)
-// and h_{T-1}, which orders it after the forward pass.
+// rateGradOp: the rate regulariser's gradient of h_{T-1}, R_{T-1} = g (λ1
+// sign(h_{T-1}) + 2 λ2 h_{T-1}) / (T*B*H). It also stores the factors
+// g λ1/(T*B*H) and 2 g λ2/(T*B*H) for the stepGrad operations, which add
+// R_{t-1} themselves (rateInto) and take this node as an argument so that
+// they run after it. Arguments: g (scalar) and h_{T-1}.
 type rateGradOp[F float] struct {
 	fusedOp
 	s   *seq[F]
@@ -229,13 +232,49 @@ type rateGradOp[F float] struct {
 
 func (o *rateGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	s := o.s
-	g, out := scalarValue(v[0]), vals[F](o.out)
+	g := scalarValue(v[0])
 	n := float64(len(s.hs))
-	a, b := g*o.lam[0]/n, 2*g*o.lam[1]/n
-	for i, e := range s.hs {
-		out[i] = F(a*sign(float64(e)) + b*float64(e))
-	}
+	s.rateA, s.rateB = F(g*o.lam[0]/n), F(2*g*o.lam[1]/n)
+	out := vals[F](o.out)
+	clear(out)
+	s.rateInto(s.T-1, out)
 	return o.out, nil
+}
+
+// rateInto adds R_t = rateA sign(h_t) + rateB h_t to dst (B, H).
+func (s *seq[F]) rateInto(t int, dst []F) {
+	h := s.block(s.hs, t, s.H)
+	if s.rateB != 0 {
+		axpy(s.rateB, h, dst)
+	}
+	if a := s.rateA; a != 0 {
+		for i, e := range h {
+			switch {
+			case e > 0:
+				dst[i] += a
+			case e < 0:
+				dst[i] -= a
+			}
+		}
+	}
+}
+
+// asum returns Σ|x| in float64.
+func asum[F float](x []F) float64 {
+	var s float64
+	for _, e := range x {
+		s += math.Abs(float64(e))
+	}
+	return s
+}
+
+// dot returns x·y, accumulated in the type of x (vectorised for float32),
+// as float64.
+func dot[F float](x, y []F) float64 {
+	if is32[F]() {
+		return float64(blasImpl.Sdot(len(x), f32(x), 1, f32(y), 1))
+	}
+	return blasImpl.Ddot(len(x), f64(x), 1, f64(y), 1)
 }
 
 // sign is -1, 0 or +1 (NaN gives 0).
@@ -285,12 +324,42 @@ func addEffective[F float](s *seq[F], w *Weights, wn [5]*G.Node) (wx, wr, wo *G.
 	return mats[0], mats[1], mats[2], nil
 }
 
+// sumOp: the sum of its scalar arguments (the task loss and the
+// regularisers), in one instruction; the gradient of each argument is the
+// incoming gradient itself, so the backward pass adds no instruction.
+type sumOp[F float] struct{ fusedOp }
+
+func (o *sumOp[F]) Do(v ...G.Value) (G.Value, error) {
+	var sum F
+	for _, x := range v {
+		sum += F(scalarValue(x))
+	}
+	setScalar(o.out, float64(sum))
+	return o.out, nil
+}
+
+func (o *sumOp[F]) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
+func (o *sumOp[F]) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	grads := make(G.Nodes, len(in))
+	for i := range grads {
+		grads[i] = grad
+	}
+	return grads, nil
+}
+
 // addRegularizers adds the active regularisers of reg to the task loss
 // node and returns the total (the task loss itself if none is active).
 func addRegularizers[F float](s *seq[F], reg Regularization, task *G.Node, mats [3]*G.Node) (*G.Node, error) {
 	lam := reg.Weights()
 	dt := s.dtype
-	total := task
+	terms := G.Nodes{task}
 	wr := &weightRegOp[F]{s: s}
 	var args G.Nodes
 	for m := range 3 {
@@ -319,9 +388,7 @@ func addRegularizers[F float](s *seq[F], reg Regularization, task *G.Node, mats 
 		if err != nil {
 			return nil, err
 		}
-		if total, err = G.Add(total, n); err != nil {
-			return nil, fmt.Errorf("model: add weight regularisers: %w", err)
-		}
+		terms = append(terms, n)
 	}
 	if l1, l2 := lam[6], lam[7]; l1 > 0 || l2 > 0 {
 		types := make([]hm.Type, s.T)
@@ -333,9 +400,14 @@ func addRegularizers[F float](s *seq[F], reg Regularization, task *G.Node, mats 
 		if err != nil {
 			return nil, err
 		}
-		if total, err = G.Add(total, n); err != nil {
-			return nil, fmt.Errorf("model: add rate regularisers: %w", err)
-		}
+		terms = append(terms, n)
 	}
-	return total, nil
+	if len(terms) == 1 {
+		return task, nil
+	}
+	types := make([]hm.Type, len(terms))
+	for i := range types {
+		types[i] = dt
+	}
+	return apply(&sumOp[F]{newFused("lossSum"+s.id, newScalarOut[F](), types...)}, "lossSum", terms...)
 }
