@@ -29,24 +29,24 @@ import (
 // effOp: W_eff = g(W) ⊙ C. Argument: W.
 type effOp[F float] struct {
 	fusedOp
-	s    *seq[F]
-	c    []F
-	dale bool // g = |·|; otherwise the identity
+	s   *seq[F]
+	c   []F
+	abs bool // g = |·|; otherwise the identity
 }
 
-func newEff[F float](s *seq[F], name string, shape tensor.Shape, c []float64, dale bool) *effOp[F] {
+func newEff[F float](s *seq[F], name string, shape tensor.Shape, c []float64, abs bool) *effOp[F] {
 	cf := make([]F, len(c))
 	for i, v := range c {
 		cf[i] = F(v)
 	}
 	out := tensor.New(tensor.Of(s.dtype), tensor.WithShape(shape...))
-	return &effOp[F]{fusedOp: newFused("eff"+name+s.id, out, tt(2, s.dtype)), s: s, c: cf, dale: dale}
+	return &effOp[F]{fusedOp: newFused("eff"+name+s.id, out, tt(2, s.dtype)), s: s, c: cf, abs: abs}
 }
 
 func (o *effOp[F]) Do(v ...G.Value) (G.Value, error) {
 	w, out := vals[F](v[0]), vals[F](o.out)
 	for i, x := range w {
-		if o.dale && x < 0 {
+		if o.abs && x < 0 {
 			x = -x
 		}
 		out[i] = x * o.c[i]
@@ -76,7 +76,7 @@ func (o *effGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	g, w, out := vals[F](v[0]), vals[F](v[1]), vals[F](o.out)
 	for i := range out {
 		d := g[i] * o.e.c[i]
-		if o.e.dale {
+		if o.e.abs {
 			switch {
 			case w[i] < 0:
 				d = -d
@@ -317,7 +317,7 @@ func addEffective[F float](s *seq[F], w *Weights, wn [5]*G.Node) (wx, wr, wo *G.
 			continue
 		}
 		name := StateDictNames[matrixIndex(m)]
-		if mats[m], err = apply(newEff(s, name, mats[m].Shape(), c, w.DaleSign != nil), "eff", mats[m]); err != nil {
+		if mats[m], err = apply(newEff(s, name, mats[m].Shape(), c, w.rectified(m)), "eff", mats[m]); err != nil {
 			return nil, nil, nil, err
 		}
 	}

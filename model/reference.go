@@ -97,7 +97,7 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 				G.WithValue(newDense(dt, sh, c)))
 			r.consts = append(r.consts, cn)
 			base := *wn
-			if w.DaleSign != nil {
+			if w.rectified(m) {
 				base = must(G.Abs(base))
 			}
 			*wn = must(G.HadamardProd(base, cn))

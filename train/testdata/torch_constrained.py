@@ -32,7 +32,7 @@ REGS = ["L1_in", "L2_in", "L1_rec", "L2_rec", "L1_out", "L2_out", "L1_firing_rat
 
 
 class Net(nn.Module):
-    """The tutorial's leaky RNN with PsychRNN's effective weights."""
+    """The tutorial's leaky RNN with the effective weights of model/constraints.go."""
 
     def __init__(self):
         super().__init__()
@@ -45,10 +45,11 @@ class Net(nn.Module):
         self.register_buffer("mo", torch.from_numpy(w.pop("rec2output.mask")) * (sign > 0).float()[None, :])
 
     def effective(self):
-        # Dale: |W| times the mask and the presynaptic sign (outputs: excitatory units only)
-        return (self.input2rec.weight.abs() * self.mx,
+        # Dale: |W_rec| times the mask and the presynaptic sign; the outputs
+        # read excitatory units only; inputs and outputs keep their sign
+        return (self.input2rec.weight * self.mx,
                 self.rec2rec.weight.abs() * self.mr,
-                self.rec2output.weight.abs() * self.mo)
+                self.rec2output.weight * self.mo)
 
     def forward(self, x, noise):
         wx, wr, wo = self.effective()
