@@ -10,6 +10,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/model"
 )
 
 func fptr(v float64) *float64 { return &v }
@@ -280,5 +284,55 @@ func TestConfigFlags(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
 		})
+	}
+}
+
+// TestCheckWeights: a run's model.npz must carry the constraints its
+// config.json asks for (LoadRun refuses a mismatch with this error).
+func TestCheckWeights(t *testing.T) {
+	base := DefaultConfig()
+	mc := base.Model()
+	dale := base
+	dale.Dale, dale.Autapses = true, false
+	cons, err := dale.Constraints(mc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wDale, err := model.InitConstrainedWeights(mc, cons, 0, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wPlain := model.InitWeights(mc, 0, tensor.Float32)
+	if err := dale.CheckWeights(wDale); err != nil {
+		t.Errorf("matching constraints: %v", err)
+	}
+	if err := base.CheckWeights(wPlain); err != nil {
+		t.Errorf("unconstrained: %v", err)
+	}
+	other := dale
+	other.ExcFraction = 0.5
+	autapses := dale
+	autapses.Autapses = true
+	autapses.RecConnectivity = 0.5
+	for _, c := range []struct {
+		name  string
+		cfg   Config
+		w     *model.Weights
+		wants string
+	}{
+		{"dale, no signs", dale, wPlain, "dale = true in the configuration, but the weights have no Dale signs"},
+		{"signs, no dale", base, wDale, "dale = false in the configuration, but the weights have Dale signs"},
+		{"other exc_fraction", other, wDale, "exc_fraction = 0.5 makes units 0..31 excitatory"},
+		{"mask missing", func() Config { c := base; c.RecConnectivity = 0.5; return c }(), wPlain, "asks for a rec connectivity mask"},
+	} {
+		if err := c.cfg.CheckWeights(c.w); err == nil || !strings.Contains(err.Error(), c.wants) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.wants)
+		}
+	}
+	// an autapse left in the mask
+	bad := wDale.Clone()
+	bad.RecMask[0] = 1
+	if err := dale.CheckWeights(bad); err == nil || !strings.Contains(err.Error(), "autapses = false, but rec2rec.mask[0, 0] = 1") {
+		t.Errorf("autapse: error %v", err)
 	}
 }
