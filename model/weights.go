@@ -277,8 +277,10 @@ func LoadWeightsNPZ(path string, cfg Config) (*Weights, error) {
 // ReadWeightsNPZ reads float32 weights for cfg from an .npz archive of
 // size bytes read through r, with the semantics of PyTorch's
 // load_state_dict(strict=True): every state_dict name must be present,
-// no other array may be, and each array must have exactly the shape the
-// configuration gives (rec2rec.bias of shape (1, H) is refused, as PyTorch
+// no other array may be (except the constraints under ConstraintNames,
+// which are read into the Weights: dale_sign of ±1, masks of 0/1, in the
+// shapes WriteNPZ gives them), and each array must have exactly the shape
+// the configuration gives (rec2rec.bias of shape (1, H) is refused, as PyTorch
 // refuses it). Arrays stored as float64 are accepted and rounded to
 // float32; C and Fortran order are accepted. The error names the array
 // that is missing, unexpected, of the wrong shape or dtype, or holding a

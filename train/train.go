@@ -140,7 +140,11 @@ func (e *NonFiniteWeightsError) Error() string {
 // and the next (SeqLen, BatchSize, NNeurons) block of standard normals from
 // model.StreamNoise(cfg.Seed, data.NetworkNoise, 0), runs the
 // training graph forward and backward on the weights
-// model.InitWeights(cfg, cfg.Seed, Float32), and steps the optimiser. The
+// model.InitConstrainedWeights(cfg, constraints, cfg.Seed, Float32)
+// (model.InitWeights' values for an unconstrained network), zeroes the
+// gradients of the matrices that train_input, train_rec and train_output
+// freeze, clips the gradients' global norm to clip_grad_norm if it is set
+// (ClipGradNorm), and steps the optimiser. The
 // next batch and noise are generated on another goroutine while the graph
 // runs; iteration k always gets the k-th batch and noise block, so a seed
 // gives the same run every time.
