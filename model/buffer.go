@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 
 	"gorgonia.org/tensor"
 )
@@ -135,4 +136,13 @@ func checkRunArgs(cfg Config, T, B int, inputs, noise []float32) error {
 			len(noise), T, B, cfg.NHidden, T*B*cfg.NHidden)
 	}
 	return nil
+}
+
+// scalarOrNaN is scalarOf with NaN for a value that is not a float scalar.
+func scalarOrNaN(v any) float64 {
+	x, err := scalarOf(v)
+	if err != nil {
+		return math.NaN()
+	}
+	return x
 }

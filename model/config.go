@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -70,6 +71,66 @@ type Config struct {
 	NetworkNoise float64
 
 	Activation Activation // relu, sigmoid or softplus
+
+	// Reg weights the regularisers that a TrainGraph adds to the loss (the
+	// forward graph and the dynamics ignore it); the zero value adds none.
+	Reg Regularization
+}
+
+// Regularization holds the weights λ >= 0 of the regularisers added to the
+// training loss, with PsychRNN's names and meanings
+// (psychrnn/backend/regularizations.py): each is λ times a mean over the
+// elements, of the effective weight matrices (constraints.go) or of the
+// hidden states h of every step and trial:
+//
+//	L1_in, L2_in           λ mean |W_x,eff|, λ mean W_x,eff²   over (H, I)
+//	L1_rec, L2_rec         the same for W_r,eff                 over (H, H)
+//	L1_out, L2_out         the same for W_o,eff                 over (O, H)
+//	L1_firing_rate,
+//	L2_firing_rate         λ mean |h|, λ mean h²                over (T, B, H)
+//
+// PsychRNN penalises relu(state); in this network (doc.go) h is the rate
+// that the other units and the outputs read, so the rate terms penalise h.
+// PsychRNN has no L1_firing_rate; it is the L1 analogue of its
+// L2_firing_rate. A λ of 0 leaves the term out of the graph.
+type Regularization struct {
+	L1In, L2In, L1Rec, L2Rec, L1Out, L2Out float64
+	L1FiringRate, L2FiringRate             float64
+}
+
+// RegularizerNames returns the regularisers' names in the order of
+// Regularization.Weights.
+func RegularizerNames() [8]string {
+	return [8]string{"L1_in", "L2_in", "L1_rec", "L2_rec", "L1_out", "L2_out", "L1_firing_rate", "L2_firing_rate"}
+}
+
+// Weights returns the eight λ in the order of RegularizerNames.
+func (r Regularization) Weights() [8]float64 {
+	return [8]float64{r.L1In, r.L2In, r.L1Rec, r.L2Rec, r.L1Out, r.L2Out, r.L1FiringRate, r.L2FiringRate}
+}
+
+// Active returns the names of the regularisers with λ > 0, in the order of
+// RegularizerNames.
+func (r Regularization) Active() []string {
+	var out []string
+	for i, l := range r.Weights() {
+		if l > 0 {
+			out = append(out, RegularizerNames()[i])
+		}
+	}
+	return out
+}
+
+// Validate returns an error naming every regulariser whose weight is
+// negative or not finite.
+func (r Regularization) Validate() error {
+	var errs []error
+	for i, l := range r.Weights() {
+		if !(l >= 0) || math.IsInf(l, 0) {
+			errs = append(errs, fmt.Errorf("%s = %v, want a finite value >= 0", RegularizerNames()[i], l))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Validate returns an error naming the first invalid field and the allowed values.
@@ -89,6 +150,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model config: NetworkNoise = %v, want a finite value >= 0", c.NetworkNoise)
 	case !c.Activation.Valid():
 		return fmt.Errorf("model config: Activation = %q, want one of %q", c.Activation, Activations())
+	}
+	if err := c.Reg.Validate(); err != nil {
+		return fmt.Errorf("model config: regularisation: %w", err)
 	}
 	return nil
 }

@@ -30,6 +30,13 @@
 //     -tags purego, on gonum. It is the default and is tested against
 //     Reference, finite differences and PyTorch's numbers.
 //
+// Biologically constrained networks (constraints.go) replace W_x, W_r and
+// W_o above by effective matrices: fixed 0/1 connectivity masks and Dale's
+// law (W_r,eff = |W_r| ⊙ M · diag(d), outputs from excitatory units only),
+// applied in the forward pass of both graphs, in Dynamics and in the saved
+// model.npz's extra arrays. Config.Reg adds PsychRNN's weight and rate
+// regularisers to the training loss.
+//
 // Both run on Gorgonia's TapeMachine, driven on the calling goroutine
 // (tape.go) rather than through RunAll, which starts a goroutine and locks
 // an OS thread on every run.

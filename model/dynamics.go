@@ -18,13 +18,13 @@ import (
 //	dF/dh  = (1-α) I + α diag(f'(u)) W_r      (H, H)
 //	dF/dx  = α diag(f'(u)) W_x                (H, I)
 //
-// the update of doc.go with the noise term left out. W_r is the effective
-// recurrent matrix (effectiveRecurrent), the one place where constraints on
-// the recurrent weights enter the dynamics.
+// the update of doc.go with the noise term left out. W_x and W_r are the
+// effective matrices (Weights.Effective: Dale's law and the connectivity
+// masks applied, constraints.go).
 
 // Dynamics is the noise-free one-step map F(h, x) of a network, with α =
 // Dt/Tau and f its activation, in float64. It holds a float64 copy of the
-// weights it needs (W_x, the effective W_r, b_r), taken when it is made: later
+// weights it needs (the effective W_x and W_r, b_r), taken when it is made: later
 // changes to the Weights do not reach it.
 //
 // A Dynamics is read-only after NewDynamics and safe for concurrent use; the
@@ -56,14 +56,14 @@ func NewDynamics(cfg Config, w *Weights) (*Dynamics, error) {
 		alpha: cfg.Alpha(),
 		nh:    cfg.NHidden,
 		ni:    cfg.NInput,
-		wx:    float64s(w.InputRec),
-		wr:    effectiveRecurrent(cfg, w),
+		wx:    w.effective(0),
+		wr:    w.effective(1),
 		br:    float64s(w.RecBias),
 	}
 	for _, v := range []struct {
 		name string
 		x    []float64
-	}{{StateDictNames[0], d.wx}, {"effective " + StateDictNames[1], d.wr}, {StateDictNames[2], d.br}} {
+	}{{"effective " + StateDictNames[0], d.wx}, {"effective " + StateDictNames[1], d.wr}, {StateDictNames[2], d.br}} {
 		for i, x := range v.x {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, fmt.Errorf("model: dynamics: %s holds %v at flat index %d, want finite values", v.name, x, i)
@@ -71,14 +71,6 @@ func NewDynamics(cfg Config, w *Weights) (*Dynamics, error) {
 		}
 	}
 	return d, nil
-}
-
-// effectiveRecurrent returns the recurrent matrix (H, H), row-major, that
-// acts on h in the dynamics. Today it is rec2rec.weight itself; constraints
-// on the recurrent weights (Dale's law, connectivity masks) are applied here
-// and nowhere else, so that F and its Jacobians stay one definition.
-func effectiveRecurrent(_ Config, w *Weights) []float64 {
-	return float64s(w.RecRec)
 }
 
 // NHidden returns H, the length of h.

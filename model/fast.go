@@ -24,8 +24,9 @@ type fastNet[F float] struct {
 	s          *seq[F]
 	w          [5]*G.Node
 	x, n, y, m *G.Node
-	z, loss    *G.Node
-	xBuf       []F // inputs and noise converted to float64 (float64 graphs)
+	z, loss    *G.Node  // loss: the task loss plus the regularisers
+	regs       []string // the active regularisers (Regularization.Active)
+	xBuf       []F      // inputs and noise converted to float64 (float64 graphs)
 	nBuf       []F
 	yBuf       []int32 // class indices (CrossEntropy)
 	yvBuf      []F     // desired outputs (L1, L2): Targets.Value or the one-hot code of Targets.Class
@@ -72,7 +73,11 @@ func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss L
 		f.x = G.NewMatrix(g, dt, G.WithShape(T*B, I), G.WithName("inputs"), G.WithValue(view(f.xBuf, T*B, I)))
 		f.n = G.NewMatrix(g, dt, G.WithShape(T*B, H), G.WithName("noise"), G.WithValue(view(f.nBuf, T*B, H)))
 	}
-	Wx, Wr, br, Wo, bo := f.w[0], f.w[1], f.w[2], f.w[3], f.w[4]
+	br, bo := f.w[2], f.w[4]
+	Wx, Wr, Wo, err := addEffective(s, w, f.w) // the weights themselves if unconstrained
+	if err != nil {
+		return nil, err
+	}
 
 	xp, err := apply(newInProj(s), "inProj", f.x, Wx, br)
 	if err != nil {
@@ -108,6 +113,10 @@ func buildFast[F float](g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss L
 	f.mBuf = make([]F, T*B)
 	f.m = G.NewVector(g, dt, G.WithShape(T*B), G.WithName("loss_weights"), G.WithValue(view(f.mBuf, T*B)))
 	if f.loss, err = apply(newLoss(s), "loss", f.z, f.y, f.m); err != nil {
+		return nil, err
+	}
+	f.regs = cfg.Reg.Active()
+	if f.loss, err = addRegularizers(s, cfg.Reg, f.loss, [3]*G.Node{Wx, Wr, Wo}); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -156,7 +165,20 @@ func (f *fastNet[F]) setTargets(t Targets, _ float64) {
 }
 
 func (f *fastNet[F]) weightNodes() [5]*G.Node { return f.w }
-func (f *fastNet[F]) lossNode() *G.Node       { return f.loss }
+
+// terms appends the task loss and the active regularisers of the last run.
+func (f *fastNet[F]) terms(dst []float64) []float64 {
+	dst = append(dst, f.s.taskVal)
+	for _, name := range f.regs {
+		for i, n := range RegularizerNames() {
+			if n == name {
+				dst = append(dst, f.s.regVals[i])
+			}
+		}
+	}
+	return dst
+}
+func (f *fastNet[F]) lossNode() *G.Node { return f.loss }
 
 func (f *fastNet[F]) inputNodes() G.Nodes {
 	ns := append(G.Nodes{}, f.w[:]...)

@@ -90,6 +90,12 @@ type seq[F float] struct {
 	// filled during SymDiff
 	preGrads []*G.Node // by step, the node that writes P_t (stepGrad t, preGrad 0)
 	outGradH *G.Node   // D
+	rateGrad *G.Node   // the rate regulariser's gradient op (fused_constraints.go); nil without one
+	rateA    F         // its factors of sign(h_t) and h_t in R_t, set by rateGrad's Do
+	rateB    F
+
+	taskVal float64    // the task loss of the last run
+	regVals [8]float64 // the regularisers of the last run, in the order of RegularizerNames
 }
 
 func newSeq[F float](cfg Config, T, B int, loss Loss, train bool, dtype tensor.Dtype, id string) *seq[F] {
@@ -340,10 +346,18 @@ func (o *stepOp[F]) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 			return nil, fmt.Errorf("model: step %d differentiated before the output projection", t)
 		}
 		wr := in[3]
+		args := G.Nodes{grad, out, wr, s.outGradH}
+		if s.rateGrad != nil {
+			args = append(args, s.rateGrad)
+		}
+		types := make([]hm.Type, len(args))
+		for i := range types {
+			types[i] = tt(2, dt)
+		}
 		prev, err := apply(&stepGradOp[F]{
-			fusedOp: newFused(fmt.Sprintf("stepGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), tt(2, dt), tt(2, dt), tt(2, dt), tt(2, dt)),
+			fusedOp: newFused(fmt.Sprintf("stepGrad%d%s", t, s.id), tensor.New(tensor.Of(dt), tensor.WithShape(s.B, s.H)), types...),
 			s:       s, t: t,
-		}, "stepGrad", grad, out, wr, s.outGradH)
+		}, "stepGrad", args...)
 		if err != nil {
 			return nil, err
 		}
@@ -417,8 +431,10 @@ func (s *seq[F]) preGrad(t int, g []F) {
 
 // stepGradOp is step t's backward pass (t ≥ 1): P_t = α ∂L/∂h_t ⊙
 // f'(pre_t) into block t of P, and the result ∂L/∂h_{t-1} = (1-α) ∂L/∂h_t +
-// P_t W_r + D_{t-1}. Arguments: ∂L/∂h_t (B, H), h_t (which orders it after
-// the forward step that saved f'(pre_t)), W_r (H, H), D (T*B, H).
+// P_t W_r + D_{t-1} (+ R_{t-1} with a rate regulariser). Arguments:
+// ∂L/∂h_t (B, H), h_t (which orders it after the forward step that saved
+// f'(pre_t)), W_r (H, H), D (T*B, H), and, with a rate regulariser, its
+// gradient op (which orders it after the op that sets R's factors).
 type stepGradOp[F float] struct {
 	fusedOp
 	s *seq[F]
@@ -434,13 +450,16 @@ func (o *stepGradOp[F]) Do(v ...G.Value) (G.Value, error) {
 	dPrev := s.block(d, o.t-1, s.H)
 	if k := s.k32; k != nil {
 		k.prevGrad(s.B, s.H, float32(s.alpha), f32(g), f32(dPrev), f32(p), f32(out))
-		return o.out, nil
+	} else {
+		a := s.alpha
+		for i := range out {
+			out[i] = (1-a)*g[i] + dPrev[i]
+		}
+		gemmAcc(false, s.B, s.H, s.H, p, s.H, wr, s.H, out, s.H) // += P_t W_r
 	}
-	a := s.alpha
-	for i := range out {
-		out[i] = (1-a)*g[i] + dPrev[i]
+	if len(v) > 4 { // rateGrad ran: add R_{t-1}
+		s.rateInto(o.t-1, out)
 	}
-	gemmAcc(false, s.B, s.H, s.H, p, s.H, wr, s.H, out, s.H) // += P_t W_r
 	return o.out, nil
 }
 
@@ -782,12 +801,8 @@ func (o *lossOp[F]) Do(v ...G.Value) (G.Value, error) {
 			sum = 0
 		}
 	}
-	switch out := o.out.(type) {
-	case *G.F32:
-		*out = G.F32(sum)
-	case *G.F64:
-		*out = G.F64(sum)
-	}
+	s.taskVal = float64(F(sum)) // the value the graph adds up
+	setScalar(o.out, sum)
 	return o.out, nil
 }
 

@@ -39,6 +39,7 @@ type trainNet interface {
 	feed(inputs, noise []float32)
 	setTargets(t Targets, sumMask float64) // t checked by Targets.check, which returned sumMask
 	readOutputs(dst []float32) []float32   // appends the (T, B, O) logits of the last run
+	terms(dst []float64) []float64         // appends the task loss and the active regularisers of the last run
 }
 
 // TrainGraph is one unrolled forward and backward pass of the network over
@@ -148,6 +149,16 @@ func (g *TrainGraph) Run(inputs []float32, t Targets, noise []float32) (float64,
 	}
 	g.out = g.net.readOutputs(g.out[:0])
 	return loss, nil
+}
+
+// LossTerms returns the names and values of the parts of the loss of the
+// last Run: "task_loss" (the loss of the outputs against the targets), then
+// each active regulariser under its name (Regularization.Active), whose
+// sum is the loss Run returned. Values are float64 (the graph's float32
+// values converted for a float32 graph). The slices are new.
+func (g *TrainGraph) LossTerms() (names []string, values []float64) {
+	names = append([]string{"task_loss"}, g.cfg.Reg.Active()...)
+	return names, g.net.terms(nil)
 }
 
 // Learnables returns the five weight nodes in the order of StateDictNames.

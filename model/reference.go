@@ -31,6 +31,10 @@ type refNet struct {
 	scaleVal         G.Value    // scale's bound *G.F32 or *G.F64, overwritten in place
 	lossKind         Loss
 	nOut             int
+
+	consts   G.Nodes // C of the constrained matrices (constraints.go)
+	taskLoss *G.Node // the task loss; loss adds the regularisers to it
+	regs     G.Nodes // the active regularisers, in the order of Regularization.Active
 }
 
 // weightNodes adds the five weights to g as named input nodes bound to w's tensors.
@@ -82,6 +86,22 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 				err = fmt.Errorf("model: build reference graph: %v", p)
 			}
 		}()
+		// the effective matrices g(W) ⊙ C (constraints.go)
+		for m, wn := range []**G.Node{&Wx, &Wr, &Wo} {
+			c := w.effScale(m)
+			if c == nil {
+				continue
+			}
+			sh := (*wn).Shape()
+			cn := G.NewMatrix(g, dt, G.WithShape(sh...), G.WithName(StateDictNames[matrixIndex(m)]+".eff_scale"),
+				G.WithValue(newDense(dt, sh, c)))
+			r.consts = append(r.consts, cn)
+			base := *wn
+			if w.rectified(m) {
+				base = must(G.Abs(base))
+			}
+			*wn = must(G.HadamardProd(base, cn))
+		}
 		WxT := must(G.Transpose(Wx)) // (I, H)
 		WrT := must(G.Transpose(Wr)) // (H, H)
 		WoT := must(G.Transpose(Wo)) // (H, O)
@@ -164,7 +184,38 @@ func buildReference(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss)
 			return nil
 		}
 		r.lossKind = loss
-		r.loss = must(G.HadamardProd(must(G.ReduceAdd(terms)), r.scale))
+		r.taskLoss = must(G.HadamardProd(must(G.ReduceAdd(terms)), r.scale))
+		r.loss = r.taskLoss
+		// the regularisers (Regularization), each λ times a mean
+		lam := cfg.Reg.Weights()
+		mats := []*G.Node{Wx, Wr, Wo}
+		for i, l := range lam {
+			if !(l > 0) {
+				continue
+			}
+			var reg *G.Node
+			if i < 6 {
+				x := mats[i/2]
+				if i%2 == 0 {
+					x = must(G.Abs(x))
+				} else {
+					x = must(G.Square(x))
+				}
+				reg = must(G.HadamardProd(must(G.Mean(x)), constant(dt, l)))
+			} else {
+				var sums G.Nodes
+				for _, h := range r.h {
+					if i == 6 {
+						sums = append(sums, must(G.Sum(must(G.Abs(h)))))
+					} else {
+						sums = append(sums, must(G.Sum(must(G.Square(h)))))
+					}
+				}
+				reg = must(G.HadamardProd(must(G.ReduceAdd(sums)), constant(dt, l/float64(T*B*H))))
+			}
+			r.regs = append(r.regs, reg)
+			r.loss = must(G.Add(r.loss, reg))
+		}
 		return nil
 	}()
 	if err != nil {
@@ -180,6 +231,7 @@ func (r *refNet) inputs() G.Nodes {
 	ns = append(ns, r.noise...)
 	ns = append(ns, r.y...)
 	ns = append(ns, r.m...)
+	ns = append(ns, r.consts...)
 	if r.scale != nil {
 		ns = append(ns, r.scale)
 	}
@@ -222,7 +274,21 @@ func newRefTrain(g *G.ExprGraph, cfg Config, w *Weights, T, B int, loss Loss) (*
 	}
 	rt := &refTrain{refNet: r}
 	rt.reads.add(r.logits)
+	if len(r.regs) > 0 {
+		rt.reads.add(append(G.Nodes{r.taskLoss}, r.regs...))
+	}
 	return rt, nil
+}
+
+// terms appends the task loss and the active regularisers of the last run.
+func (r *refTrain) terms(dst []float64) []float64 {
+	if len(r.regs) == 0 {
+		return append(dst, scalarOrNaN(r.loss.Value()))
+	}
+	for _, v := range r.reads.vals[len(r.logits):] {
+		dst = append(dst, scalarOrNaN(*v))
+	}
+	return dst
 }
 
 func (r *refTrain) weightNodes() [5]*G.Node { return r.w }
@@ -261,7 +327,7 @@ func (r *refTrain) setTargets(t Targets, sumMask float64) {
 }
 
 func (r *refTrain) readOutputs(dst []float32) []float32 {
-	return r.reads.appendRange(dst, 0, len(r.reads.vals))
+	return r.reads.appendRange(dst, 0, len(r.logits))
 }
 
 // refForward adapts refNet to ForwardGraph.

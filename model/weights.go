@@ -23,6 +23,32 @@ type Weights struct {
 	RecBias  *tensor.Dense // b_r (H), "rec2rec.bias"
 	RecOut   *tensor.Dense // W_o (O, H), "rec2output.weight"
 	OutBias  *tensor.Dense // b_o (O), "rec2output.bias"
+
+	// The constraints (constraints.go), fixed during training; nil means
+	// none. They are saved beside the five tensors under ConstraintNames.
+	DaleSign   []float64 // d (H): +1 excitatory, -1 inhibitory unit; nil without Dale's law; "dale_sign"
+	InputMask  []float64 // M_x (H, I) row-major, 0/1; "input2rec.mask"
+	RecMask    []float64 // M_r (H, H); "rec2rec.mask"
+	OutputMask []float64 // M_o (O, H); "rec2output.mask"
+}
+
+// ConstraintNames are the names under which WriteNPZ stores the
+// constraints, in the order DaleSign, InputMask, RecMask, OutputMask.
+func ConstraintNames() [4]string {
+	return [4]string{"dale_sign", "input2rec.mask", "rec2rec.mask", "rec2output.mask"}
+}
+
+// constraintSlices returns pointers to the constraint fields in the order
+// of ConstraintNames.
+func (w *Weights) constraintSlices() [4]*[]float64 {
+	return [4]*[]float64{&w.DaleSign, &w.InputMask, &w.RecMask, &w.OutputMask}
+}
+
+// constraintShapes returns the shapes of the constraints for cfg, in the
+// order of ConstraintNames.
+func constraintShapes(cfg Config) [4]tensor.Shape {
+	I, H, O := cfg.NInput, cfg.NHidden, cfg.NOutput
+	return [4]tensor.Shape{{H}, {H, I}, {H, H}, {O, H}}
 }
 
 // StateDictNames are the PyTorch state_dict names of the weights, in the
@@ -121,7 +147,14 @@ func (w *Weights) AsType(dtype tensor.Dtype) *Weights {
 	for i, t := range w.Tensors() {
 		ts[i] = newDense(dtype, t.Shape(), float64s(t))
 	}
-	return fromTensors(ts)
+	out := fromTensors(ts)
+	dst := out.constraintSlices()
+	for i, c := range w.constraintSlices() {
+		if *c != nil {
+			*dst[i] = append([]float64(nil), *c...)
+		}
+	}
+	return out
 }
 
 // Clone returns a deep copy of w with the same dtype.
@@ -149,6 +182,33 @@ func (w *Weights) check(cfg Config) error {
 			return fmt.Errorf("weights: %s is not a plain dense tensor", StateDictNames[i])
 		}
 	}
+	cs := constraintShapes(cfg)
+	for i, c := range w.constraintSlices() {
+		if *c == nil {
+			continue
+		}
+		name := ConstraintNames()[i]
+		if len(*c) != cs[i].TotalSize() {
+			return fmt.Errorf("weights: %s has %d elements, want %d (shape %v)", name, len(*c), cs[i].TotalSize(), cs[i])
+		}
+		if i == 0 {
+			if err := checkSigns(*c); err != nil {
+				return fmt.Errorf("weights: %s: %w", name, err)
+			}
+		} else if err := checkMask(*c); err != nil {
+			return fmt.Errorf("weights: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkSigns returns an error unless every value of d is +1 or -1.
+func checkSigns(d []float64) error {
+	for i, v := range d {
+		if v != 1 && v != -1 {
+			return fmt.Errorf("holds %v at index %d, want only +1 (excitatory) and -1 (inhibitory)", v, i)
+		}
+	}
 	return nil
 }
 
@@ -166,7 +226,10 @@ func (w *Weights) SaveNPZ(path string) error {
 // under the state_dict names and shapes, so that
 // net.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(path).items()})
 // loads them into the tutorial's PyTorch class. Float64 weights are rounded
-// to float32. The same weights always give the same bytes.
+// to float32. The constraints that are set follow, as float32 arrays under
+// ConstraintNames (dale_sign (H) of ±1, the masks of 0/1 in their matrices'
+// shapes); an unconstrained network's archive holds the five tensors only.
+// The same weights always give the same bytes.
 func (w *Weights) WriteNPZ(out io.Writer) error {
 	z := fileio.NewNPZWriter(out)
 	for i, t := range w.Tensors() {
@@ -176,6 +239,19 @@ func (w *Weights) WriteNPZ(out io.Writer) error {
 			f[j] = float32(x)
 		}
 		if err := z.Add(StateDictNames[i], f, t.Shape()...); err != nil {
+			return fmt.Errorf("save weights: %w", err)
+		}
+	}
+	shapes := w.constraintShapesFromTensors()
+	for i, c := range w.constraintSlices() {
+		if *c == nil {
+			continue
+		}
+		f := make([]float32, len(*c))
+		for j, x := range *c {
+			f[j] = float32(x)
+		}
+		if err := z.Add(ConstraintNames()[i], f, shapes[i]...); err != nil {
 			return fmt.Errorf("save weights: %w", err)
 		}
 	}
@@ -201,8 +277,10 @@ func LoadWeightsNPZ(path string, cfg Config) (*Weights, error) {
 // ReadWeightsNPZ reads float32 weights for cfg from an .npz archive of
 // size bytes read through r, with the semantics of PyTorch's
 // load_state_dict(strict=True): every state_dict name must be present,
-// no other array may be, and each array must have exactly the shape the
-// configuration gives (rec2rec.bias of shape (1, H) is refused, as PyTorch
+// no other array may be (except the constraints under ConstraintNames,
+// which are read into the Weights: dale_sign of ±1, masks of 0/1, in the
+// shapes WriteNPZ gives them), and each array must have exactly the shape
+// the configuration gives (rec2rec.bias of shape (1, H) is refused, as PyTorch
 // refuses it). Arrays stored as float64 are accepted and rounded to
 // float32; C and Fortran order are accepted. The error names the array
 // that is missing, unexpected, of the wrong shape or dtype, or holding a
@@ -217,12 +295,22 @@ func ReadWeightsNPZ(r io.ReaderAt, size int64, cfg Config) (*Weights, error) {
 	return readWeights(z, cfg)
 }
 
+// constraintShapesFromTensors returns the constraint shapes for the sizes
+// of w's tensors.
+func (w *Weights) constraintShapesFromTensors() [4]tensor.Shape {
+	s := w.RecOut.Shape()
+	return constraintShapes(Config{NInput: w.InputRec.Shape()[1], NHidden: s[1], NOutput: s[0]})
+}
+
 func readWeights(z *fileio.NPZReader, cfg Config) (*Weights, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	want := shapes(cfg)
 	known := map[string]bool{}
+	for _, name := range ConstraintNames() {
+		known[name] = true // optional
+	}
 	var missing []string
 	for _, name := range StateDictNames {
 		known[name] = true
@@ -237,7 +325,7 @@ func readWeights(z *fileio.NPZReader, cfg Config) (*Weights, error) {
 		}
 	}
 	if len(missing) > 0 || len(unexpected) > 0 {
-		return nil, fmt.Errorf("state_dict mismatch: missing array(s) %q, unexpected array(s) %q (want exactly %q)", missing, unexpected, StateDictNames)
+		return nil, fmt.Errorf("state_dict mismatch: missing array(s) %q, unexpected array(s) %q (want exactly %q, and optionally the constraints %q)", missing, unexpected, StateDictNames, ConstraintNames())
 	}
 	headers := make([]fileio.Header, len(StateDictNames))
 	for i, name := range StateDictNames {
@@ -280,5 +368,35 @@ func readWeights(z *fileio.NPZReader, cfg Config) (*Weights, error) {
 		}
 		ts[i] = newDense(tensor.Float32, want[i], v)
 	}
-	return fromTensors(ts), nil
+	w := fromTensors(ts)
+	cs := constraintShapes(cfg)
+	for i, name := range ConstraintNames() {
+		if !z.Has(name) {
+			continue
+		}
+		h, err := z.Header(name)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Equal(h.Shape, []int(cs[i])) {
+			return nil, fmt.Errorf("array %q has shape %s, want %s for this configuration",
+				name, fileio.ShapeString(h.Shape), fileio.ShapeString(cs[i]))
+		}
+		a, err := z.Read(name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := numbers(a.Data)
+		if err != nil {
+			return nil, fmt.Errorf("array %q: %w", name, err)
+		}
+		if len(v) != cs[i].TotalSize() {
+			return nil, fmt.Errorf("array %q changed while it was read", name)
+		}
+		*w.constraintSlices()[i] = v
+	}
+	if err := w.check(cfg); err != nil {
+		return nil, err
+	}
+	return w, nil
 }

@@ -60,6 +60,10 @@ type ResumeState struct {
 	Loss, Accuracy []float64
 	// TrainSeconds is the training-loop wall time so far.
 	TrainSeconds float64
+	// TermNames and Terms are the loss's parts when regularisers are on
+	// (Result.TermNames, Result.Terms: Iteration rows), nil otherwise.
+	TermNames []string
+	Terms     [][]float64
 }
 
 // BatchCRC returns the CRC-32C of a batch's Inputs, Targets, TargetVec, Mask and
@@ -116,6 +120,8 @@ const (
 	ckLoss      = "loss"
 	ckAccuracy  = "accuracy"
 	ckSeconds   = "train_seconds"
+	ckTermNames = "loss_term_names"
+	ckTerms     = "loss_terms"
 )
 
 // bufferNames returns the state buffer names of the optimiser name
@@ -146,6 +152,9 @@ func bufferNames(name string) ([]string, error) {
 //	noise.state              uint8 (n,)     the network-noise stream position (model.Noise.MarshalBinary)
 //	loss, accuracy           float64 (k,)   per iteration, as train_log.csv
 //	train_seconds            float64 ()     training-loop wall time so far
+//	loss_term_names          uint8 (n,)     with regularisers only: the loss's parts, comma-separated
+//	                                        (bytes(z["loss_term_names"]).decode().split(","))
+//	loss_terms               float64 (k, m) with regularisers only: each part per iteration, as train_log.csv
 //
 // <param> is a PyTorch state_dict name such as rec2rec.weight.
 func (s *ResumeState) WriteNPZ(w io.Writer) error {
@@ -186,6 +195,23 @@ func (s *ResumeState) WriteNPZ(w io.Writer) error {
 		add(ckSeconds, []float64{s.TrainSeconds}),
 	); err != nil {
 		return err
+	}
+	if len(s.TermNames) > 0 {
+		m := len(s.TermNames)
+		if len(s.Terms) != k {
+			return fmt.Errorf("checkpoint: %d rows of loss terms for %d iterations", len(s.Terms), k)
+		}
+		flat := make([]float64, 0, k*m)
+		for i, row := range s.Terms {
+			if len(row) != m {
+				return fmt.Errorf("checkpoint: iteration %d has %d loss terms, want %d", i+1, len(row), m)
+			}
+			flat = append(flat, row...)
+		}
+		names := strings.Join(s.TermNames, ",")
+		if err := errors.Join(add(ckTermNames, []byte(names), len(names)), add(ckTerms, flat, k, m)); err != nil {
+			return err
+		}
 	}
 	return z.Close()
 }
@@ -312,7 +338,24 @@ func ReadResumeState(r io.ReaderAt, size int64) (*ResumeState, error) {
 	if !(s.TrainSeconds >= 0) || math.IsInf(s.TrainSeconds, 0) {
 		return nil, fmt.Errorf("array %q = %v: want a finite number >= 0", ckSeconds, s.TrainSeconds)
 	}
-	known := map[string]bool{}
+	if z.Has(ckTermNames) || z.Has(ckTerms) {
+		if v, err = read(ckTermNames, fileio.Uint8); err != nil {
+			return nil, err
+		}
+		s.TermNames = strings.Split(string(v.([]uint8)), ",")
+		if slices.Contains(s.TermNames, "") {
+			return nil, fmt.Errorf("array %q = %q: want comma-separated names", ckTermNames, string(v.([]uint8)))
+		}
+		m := len(s.TermNames)
+		if v, err = read(ckTerms, fileio.Float64, int(it), m); err != nil {
+			return nil, err
+		}
+		flat := v.([]float64)
+		for j := range int(it) {
+			s.Terms = append(s.Terms, flat[j*m:(j+1)*m:(j+1)*m])
+		}
+	}
+	known := map[string]bool{ckTermNames: true, ckTerms: true}
 	for _, n := range []string{ckVersion, ckIteration, ckOptimizer, ckStep, ckCRC, ckNoise, ckLoss, ckAccuracy, ckSeconds} {
 		known[n] = true
 	}

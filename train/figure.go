@@ -29,7 +29,10 @@ const (
 // against iteration, the moving-average training accuracy against
 // iteration, and the recurrent weight matrix W_r (rec2rec.weight, H x H)
 // as a heat map with a diverging colour scale symmetric around 0 and a
-// colour bar. It returns an error if res has no completed iteration.
+// colour bar. For a constrained network (Dale's law, masks) the matrix
+// drawn is the effective one, W_r,eff (model.Weights.Effective); under
+// Dale's law its excitatory units come first, and lines separate the E and
+// I blocks. It returns an error if res has no completed iteration.
 func WriteFigure(w io.Writer, res *Result) error {
 	n := res.Completed()
 	if n == 0 {
@@ -59,7 +62,12 @@ func WriteFigure(w io.Writer, res *Result) error {
 	if len(shape) != 2 {
 		return fmt.Errorf("training figure: rec2rec.weight has shape %v, want (H, H)", shape)
 	}
-	grid := &matrixGrid{rows: shape[0], cols: shape[1], up: max(1, 512/max(shape[0], shape[1])), data: float64s(wr.Data())}
+	data := float64s(wr.Data())
+	constrained := res.Weights.Constrained()
+	if constrained {
+		_, data, _ = res.Weights.Effective()
+	}
+	grid := &matrixGrid{rows: shape[0], cols: shape[1], up: max(1, 512/max(shape[0], shape[1])), data: data}
 	// The colour scale spans the finite weights; infinite ones are drawn at
 	// its ends and NaN in grey, and the title counts them (a palette given
 	// a non-finite bound panics).
@@ -88,12 +96,37 @@ func WriteFigure(w io.Writer, res *Result) error {
 	heat.Rasterized = true // vector cells show hairline seams; the grid is upsampled so cells stay sharp
 	wPlot := plot.New()
 	wPlot.Title.Text = "Recurrent weights W_r (rec2rec.weight)"
+	if constrained {
+		wPlot.Title.Text = "Effective recurrent weights W_r,eff"
+	}
+	var blocks []plot.Plotter // lines between the E and I blocks, drawn over the heat map
+	if sign := res.Weights.DaleSign; sign != nil {
+		ne := 0
+		for _, d := range sign {
+			if d > 0 {
+				ne++
+			}
+		}
+		wPlot.Title.Text += fmt.Sprintf(" (E: units 0-%d, I: %d-%d)", ne-1, ne, len(sign)-1)
+		edge := float64(ne) - 0.5
+		far := float64(len(sign)) - 0.5
+		for _, xy := range []plotter.XYs{{{X: edge, Y: -0.5}, {X: edge, Y: far}}, {{X: -0.5, Y: edge}, {X: far, Y: edge}}} {
+			l, err := plotter.NewLine(xy)
+			if err != nil {
+				return fmt.Errorf("training figure: %w", err)
+			}
+			l.Color = color.Black
+			l.Width = vg.Points(1)
+			blocks = append(blocks, l)
+		}
+	}
 	if bad > 0 {
 		wPlot.Title.Text += fmt.Sprintf(": %d not finite", bad)
 	}
 	wPlot.X.Label.Text = "from unit j (column)"
 	wPlot.Y.Label.Text = "to unit i (row)"
 	wPlot.Add(noGlyphBoxes{heat})
+	wPlot.Add(blocks...)
 
 	barPlot := plot.New()
 	barPlot.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true})

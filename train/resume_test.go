@@ -99,6 +99,18 @@ func TestResumeExact(t *testing.T) {
 			c.TrialAligned, c.SeqLen = true, 110
 			return c
 		}, []int{5}},
+		{"constrained", func() Config { // Dale, a mask, a frozen matrix, regularisers, clipping
+			c := smallConfig(10)
+			c.Dale, c.RecConnectivity, c.Autapses, c.TrainInput = true, 0.5, false, false
+			c.L2Rec, c.L2FiringRate, c.L1Out, c.ClipGradNorm = 1e-3, 1e-2, 1e-4, 0.5
+			return c
+		}, []int{1, 4, 9}},
+		{"constrained reference", func() Config {
+			c := smallConfig(6)
+			c.Graph, c.Dale, c.RecConnectivity, c.TrainOutput = "reference", true, 0.7, false
+			c.L1Rec, c.L2FiringRate, c.ClipGradNorm = 1e-3, 1e-2, 1
+			return c
+		}, []int{3}},
 		{"refills", func() Config { // the cache is refilled (every 10 batches here) before and after k
 			c := smallConfig(30)
 			c.BatchSize, c.SeqLen = 64, 150
@@ -113,6 +125,9 @@ func TestResumeExact(t *testing.T) {
 				res := mustTrain(t, cfg, Options{Resume: cps[k]})
 				if !slices.Equal(res.Loss, full.Loss) || !slices.Equal(nanToNum(res.Accuracy), nanToNum(full.Accuracy)) {
 					t.Errorf("resumed after %d: log differs\n%v\n%v", k, res.Loss, full.Loss)
+				}
+				if !slices.Equal(res.TermNames, full.TermNames) || !slices.EqualFunc(res.Terms, full.Terms, slices.Equal[[]float64]) {
+					t.Errorf("resumed after %d: loss terms differ: %q %v, want %q %v", k, res.TermNames, res.Terms, full.TermNames, full.Terms)
 				}
 				if !equalWeights(res.Weights, full.Weights) {
 					t.Errorf("resumed after %d: weights differ", k)

@@ -118,9 +118,15 @@ func WriteRun(d *rundir.Dir, res *Result, remove ...string) error {
 
 // writeLog writes train_log.csv: a header line, then iteration (1-based),
 // loss and accuracy (percent) per completed iteration, in shortest
-// round-trip notation.
+// round-trip notation. With a regulariser on, the loss is the total
+// minimised, and further columns hold its parts (Result.TermNames:
+// task_loss, then each active regulariser under its name, e.g. L2_rec).
 func (r *Result) writeLog(w io.Writer) error {
-	if _, err := io.WriteString(w, "iteration,loss,accuracy\n"); err != nil {
+	header := "iteration,loss,accuracy"
+	for _, n := range r.TermNames {
+		header += "," + n
+	}
+	if _, err := io.WriteString(w, header+"\n"); err != nil {
 		return err
 	}
 	var line []byte
@@ -130,6 +136,12 @@ func (r *Result) writeLog(w io.Writer) error {
 		line = strconv.AppendFloat(line, r.Loss[k], 'g', -1, 64)
 		line = append(line, ',')
 		line = strconv.AppendFloat(line, r.Accuracy[k], 'g', -1, 64)
+		if r.TermNames != nil {
+			for _, v := range r.Terms[k] {
+				line = append(line, ',')
+				line = strconv.AppendFloat(line, v, 'g', -1, 64)
+			}
+		}
 		line = append(line, '\n')
 		if _, err := w.Write(line); err != nil {
 			return err

@@ -74,7 +74,15 @@ type Result struct {
 	Weights *model.Weights // float32 weights after the last good iteration
 	// Loss and Accuracy (percent) of every completed iteration; Loss[k] is
 	// iteration k+1. Their length is the number of completed iterations.
+	// Loss is the loss that was minimised: the task loss plus the
+	// regularisers.
 	Loss, Accuracy []float64
+	// TermNames and Terms are the parts of the loss when a regulariser is
+	// on (nil otherwise): "task_loss" and the active regularisers
+	// (model.TrainGraph.LossTerms), and their values at every completed
+	// iteration (Terms[k][i] is term i of iteration k+1).
+	TermNames []string
+	Terms     [][]float64
 	// TrainSeconds is the wall time of the training loop alone (no set-up,
 	// no file writing).
 	TrainSeconds float64
@@ -153,7 +161,11 @@ func (e *NonFiniteWeightsError) Error() string {
 // and the next (SeqLen, BatchSize, NNeurons) block of standard normals from
 // model.StreamNoise(cfg.Seed, data.NetworkNoise, 0), runs the
 // training graph forward and backward on the weights
-// model.InitWeights(cfg, cfg.Seed, Float32), and steps the optimiser. The
+// model.InitConstrainedWeights(cfg, constraints, cfg.Seed, Float32)
+// (model.InitWeights' values for an unconstrained network), zeroes the
+// gradients of the matrices that train_input, train_rec and train_output
+// freeze, clips the gradients' global norm to clip_grad_norm if it is set
+// (ClipGradNorm), and steps the optimiser. The
 // next batch and noise are generated on another goroutine while the graph
 // runs; iteration k always gets the k-th batch and noise block, so a seed
 // gives the same run every time.
@@ -191,6 +203,7 @@ type Trainer struct {
 	g          *model.TrainGraph
 	solver     Optimizer
 	learnables []gorgonia.ValueGrad
+	frozen     [5]bool // learnables kept at their initial values (train_input, train_rec, train_output)
 	ran        bool
 
 	// the stream positions after the last completed iteration (for
@@ -229,14 +242,22 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := model.InitWeights(mcfg, cfg.Seed, tensor.Float32)
+	cons, err := cfg.Constraints(mcfg) // reads the mask files
+	if err != nil {
+		return nil, fmt.Errorf("invalid training configuration: %w", err)
+	}
+	w, err := model.InitConstrainedWeights(mcfg, cons, cfg.Seed, tensor.Float32) // InitWeights' values without constraints
+	if err != nil {
+		return nil, fmt.Errorf("initial weights: %w", err)
+	}
 	g, err := model.NewTrainGraph(mcfg, w, cfg.SeqLen, cfg.BatchSize, model.Loss(cfg.Loss), cfg.GraphKind())
 	if err != nil {
 		return nil, fmt.Errorf("build training graph: %w", err)
 	}
 	t := &Trainer{cfg: cfg, opt: opt, nOut: mcfg.NOutput, box: actKind == data.Box, ds: ds, w: w, g: g, solver: solver,
 		noise:      model.StreamNoise(cfg.Seed, data.NetworkNoise, 0),
-		learnables: g.Learnables()} // built once: the optimiser's state is positional
+		learnables: g.Learnables(), // built once: the optimiser's state is positional
+		frozen:     [5]bool{!cfg.TrainInput, !cfg.TrainRec, false, !cfg.TrainOutput, false}}
 	if opt.Resume != nil {
 		if opt.Resume.State == nil || opt.Resume.Weights == nil {
 			g.Close()
@@ -268,11 +289,15 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		Loss:     make([]float64, 0, cfg.NIteration),
 		Accuracy: make([]float64, 0, cfg.NIteration),
 	}
+	if len(cfg.Regularization().Active()) > 0 {
+		res.TermNames, _ = g.LossTerms()
+	}
 	first, before := 1, 0.0 // the first iteration to run, and the seconds trained before it
 	if r := t.resumed; r != nil {
 		first, before = r.Iteration+1, r.TrainSeconds
 		res.Loss = append(res.Loss, r.Loss...)
 		res.Accuracy = append(res.Accuracy, r.Accuracy...)
+		res.Terms = append(res.Terms, r.Terms...)
 		for i, v := range snap.vals {
 			copy(v.([]float32), r.Previous[i])
 		}
@@ -323,11 +348,19 @@ func (t *Trainer) Run(ctx context.Context) (*Result, error) {
 		t.lastCRC = s.crc
 		prod.free <- s
 		snap.save(learnables) // the weights that just gave a finite loss
+		freeze(learnables, t.frozen)
+		if cfg.ClipGradNorm > 0 {
+			ClipGradNorm(learnables, cfg.ClipGradNorm)
+		}
 		if err := t.solver.Step(learnables); err != nil {
 			return nil, fmt.Errorf("iteration %d: optimiser step: %w", k, err)
 		}
 		res.Loss = append(res.Loss, loss)
 		res.Accuracy = append(res.Accuracy, acc)
+		if res.TermNames != nil {
+			_, terms := g.LossTerms()
+			res.Terms = append(res.Terms, terms)
+		}
 		if !allFinite(learnables) {
 			snap.restore(learnables)
 			diverged = true
@@ -538,6 +571,13 @@ func (t *Trainer) restore(c *Checkpoint) error {
 			return fmt.Errorf("weights %s: %w", model.StateDictNames[i], err)
 		}
 	}
+	var terms []string
+	if len(t.cfg.Regularization().Active()) > 0 {
+		terms, _ = t.g.LossTerms()
+	}
+	if !slices.Equal(terms, r.TermNames) {
+		return fmt.Errorf("checkpoint with loss terms %q, the configuration's regularisers give %q", r.TermNames, terms)
+	}
 	if err := t.solver.SetState(r.Optimizer); err != nil {
 		return err
 	}
@@ -582,5 +622,7 @@ func (t *Trainer) state(res *Result, snap *snapshot) *ResumeState {
 		Loss:         slices.Clip(res.Loss[:k]),
 		Accuracy:     slices.Clip(res.Accuracy[:k]),
 		TrainSeconds: res.TrainSeconds,
+		TermNames:    res.TermNames,
+		Terms:        slices.Clip(res.Terms[:min(k, len(res.Terms))]),
 	}
 }

@@ -187,6 +187,9 @@ func run(ctx context.Context, cfg train.Config, opt Options, dp **rundir.Dir) (*
 	if err := train.CheckMemory(cfg); err != nil {
 		return fail(StageSetup, err) // before anything is created
 	}
+	if _, err := cfg.Constraints(cfg.Model()); err != nil {
+		return fail(StageSetup, fmt.Errorf("invalid training configuration: %w", err)) // the mask files, before anything is created
+	}
 	d, created, err := openDir(opt)
 	if err != nil {
 		return fail(StageSetup, err)

@@ -56,6 +56,41 @@ type Config struct {
 	// trials cut into windows; seq_len must cover every trial. Training
 	// accuracy is then read at each trial's last step.
 	TrialAligned bool `json:"trial_aligned,omitempty"`
+
+	// Biological constraints (model/constraints.go, PsychRNN's meanings).
+	// Dale applies Dale's law with the first round(exc_fraction·n_neurons)
+	// units excitatory (exc_fraction in (0, 1)). The connectivities are the
+	// probabilities in (0, 1] that a connection of input2rec, rec2rec and
+	// rec2output exists (masks drawn from the run seed); a mask file (.npy
+	// of 0/1 in the matrix's state_dict shape) replaces the probability.
+	// Autapses false removes the recurrent self-connections.
+	Dale               bool    `json:"dale"`
+	ExcFraction        float64 `json:"exc_fraction"`
+	InputConnectivity  float64 `json:"input_connectivity"`
+	RecConnectivity    float64 `json:"rec_connectivity"`
+	OutputConnectivity float64 `json:"output_connectivity"`
+	InputMask          string  `json:"input_mask,omitempty"`
+	RecMask            string  `json:"rec_mask,omitempty"`
+	OutputMask         string  `json:"output_mask,omitempty"`
+	Autapses           bool    `json:"autapses"`
+	// TrainInput, TrainRec and TrainOutput: false keeps input2rec.weight,
+	// rec2rec.weight or rec2output.weight at its initial value (the biases
+	// are always trained).
+	TrainInput  bool `json:"train_input"`
+	TrainRec    bool `json:"train_rec"`
+	TrainOutput bool `json:"train_output"`
+	// Regularisers (model.Regularization), PsychRNN's names; 0 is off.
+	L1In         float64 `json:"L1_in"`
+	L2In         float64 `json:"L2_in"`
+	L1Rec        float64 `json:"L1_rec"`
+	L2Rec        float64 `json:"L2_rec"`
+	L1Out        float64 `json:"L1_out"`
+	L2Out        float64 `json:"L2_out"`
+	L1FiringRate float64 `json:"L1_firing_rate"`
+	L2FiringRate float64 `json:"L2_firing_rate"`
+	// ClipGradNorm clips the gradients by their global 2-norm before each
+	// optimiser step, as torch.nn.utils.clip_grad_norm_ (0 is off).
+	ClipGradNorm float64 `json:"clip_grad_norm"`
 }
 
 // DefaultConfig returns the tutorial's configuration: dt 20 ms, stimulus
@@ -86,6 +121,15 @@ func baseConfig() Config {
 		Loss:          "", // Canonical: CrossEntropy, or L2 for a Box action space
 		Seed:          0,
 		Graph:         "fast",
+
+		ExcFraction:        0.8,
+		InputConnectivity:  1,
+		RecConnectivity:    1,
+		OutputConnectivity: 1,
+		Autapses:           true,
+		TrainInput:         true,
+		TrainRec:           true,
+		TrainOutput:        true,
 	}
 }
 
@@ -172,6 +216,23 @@ func (c Config) Validate() error {
 	if Canonical(c.Graph, GraphNames()) == "" {
 		bad("graph", fmt.Sprintf("%q", c.Graph), "allowed: "+strings.Join(GraphNames(), ", "))
 	}
+	if !(c.ExcFraction > 0 && c.ExcFraction < 1) {
+		bad("exc_fraction", c.ExcFraction, "must be in (0, 1) (the fraction of excitatory units)")
+	}
+	for _, p := range []struct {
+		key, mask string
+		v         float64
+	}{{"input_connectivity", c.InputMask, c.InputConnectivity}, {"rec_connectivity", c.RecMask, c.RecConnectivity}, {"output_connectivity", c.OutputMask, c.OutputConnectivity}} {
+		if !(p.v > 0 && p.v <= 1) {
+			bad(p.key, p.v, "must be a connection probability in (0, 1]")
+		} else if p.v != 1 && p.mask != "" {
+			bad(p.key, p.v, fmt.Sprintf("give a probability or a mask file (%q), not both", p.mask))
+		}
+	}
+	for i, l := range c.Regularization().Weights() {
+		nonNegative(model.RegularizerNames()[i], l)
+	}
+	nonNegative("clip_grad_norm", c.ClipGradNorm)
 	if len(errs) == 0 {
 		// The task and the network check themselves too (e.g. limits that
 		// only they know); their errors name their own fields.
@@ -181,8 +242,11 @@ func (c Config) Validate() error {
 			errs = append(errs, c.validateLossWeights(task)...)
 			if _, err := resolveLoss(c.Loss, task.ActSpace()); err != nil {
 				errs = append(errs, err)
-			} else if err := c.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim).Validate(); err != nil {
-				errs = append(errs, fmt.Errorf("network: %w", err))
+			} else if mc := c.ModelConfig(task.ObSpace().Dim, task.ActSpace().Dim); mc.Validate() != nil {
+				errs = append(errs, fmt.Errorf("network: %w", mc.Validate()))
+			} else if err := c.modelConstraints().Validate(mc); err != nil {
+				// the mask files are read (and checked) by Constraints
+				errs = append(errs, fmt.Errorf("dale/exc_fraction/connectivity: %w", err))
 			}
 		}
 	}
@@ -205,7 +269,95 @@ func (c Config) ModelConfig(obsDim, actDim int) model.Config {
 		Tau:          c.Tau,
 		NetworkNoise: c.NetworkNoise,
 		Activation:   model.Activation(c.ActivationFun),
+		Reg:          c.Regularization(),
 	}
+}
+
+// Regularization returns the regularisers' weights (L1_in, ..., L2_firing_rate).
+func (c Config) Regularization() model.Regularization {
+	return model.Regularization{L1In: c.L1In, L2In: c.L2In, L1Rec: c.L1Rec, L2Rec: c.L2Rec,
+		L1Out: c.L1Out, L2Out: c.L2Out, L1FiringRate: c.L1FiringRate, L2FiringRate: c.L2FiringRate}
+}
+
+// modelConstraints returns the constraints of c without the mask files.
+func (c Config) modelConstraints() model.Constraints {
+	return model.Constraints{
+		Dale: c.Dale, ExcFraction: c.ExcFraction,
+		InputConnectivity: c.InputConnectivity, RecConnectivity: c.RecConnectivity, OutputConnectivity: c.OutputConnectivity,
+		NoAutapses: !c.Autapses,
+	}
+}
+
+// CheckWeights returns an error if the constraints that w carries (its
+// Dale signs and masks, as model.npz stores them) are not the ones c asks
+// for: Dale's signs present exactly when dale is true, with the first
+// round(exc_fraction·n_neurons) units excitatory, and a mask for every
+// matrix whose connectivity is below 1 or that has a mask file (the
+// recurrent one also when autapses is false), with no autapse left.
+func (c Config) CheckWeights(w *model.Weights) error {
+	if c.Dale != (w.DaleSign != nil) {
+		return fmt.Errorf("dale = %v in the configuration, but the weights %s Dale signs (dale_sign)", c.Dale, map[bool]string{true: "have", false: "have no"}[w.DaleSign != nil])
+	}
+	if c.Dale {
+		ne := model.NExcitatory(len(w.DaleSign), c.ExcFraction)
+		for j, d := range w.DaleSign {
+			if (j < ne) != (d > 0) {
+				return fmt.Errorf("exc_fraction = %v makes units 0..%d excitatory, but dale_sign[%d] = %v", c.ExcFraction, ne-1, j, d)
+			}
+		}
+	}
+	for _, m := range []struct {
+		key, file string
+		p         float64
+		mask      []float64
+		extra     bool
+	}{{"input", c.InputMask, c.InputConnectivity, w.InputMask, false},
+		{"rec", c.RecMask, c.RecConnectivity, w.RecMask, !c.Autapses},
+		{"output", c.OutputMask, c.OutputConnectivity, w.OutputMask, false}} {
+		if (m.file != "" || m.p != 1 || m.extra) && m.mask == nil {
+			return fmt.Errorf("the configuration asks for a %s connectivity mask (%s_connectivity = %v, %s_mask = %q, autapses = %v), but the weights have none", m.key, m.key, m.p, m.key, m.file, c.Autapses)
+		}
+	}
+	if !c.Autapses {
+		H := w.RecBias.Shape()[0]
+		for i := range H {
+			if w.RecMask[i*H+i] != 0 {
+				return fmt.Errorf("autapses = false, but rec2rec.mask[%d, %d] = 1", i, i)
+			}
+		}
+	}
+	return nil
+}
+
+// Constraints returns the network constraints of c for the network mc
+// (from ModelConfig), reading the mask files it names (model.ReadMaskNPY).
+// Errors name the key and the file: missing, not a .npy array, another
+// shape than the matrix, values other than 0 and 1.
+func (c Config) Constraints(mc model.Config) (model.Constraints, error) {
+	mcs := c.modelConstraints()
+	I, H, O := mc.NInput, mc.NHidden, mc.NOutput
+	var errs []error
+	for _, m := range []struct {
+		key, path  string
+		rows, cols int
+		dst        *[]float64
+	}{{"input_mask", c.InputMask, H, I, &mcs.InputMask}, {"rec_mask", c.RecMask, H, H, &mcs.RecMask}, {"output_mask", c.OutputMask, O, H, &mcs.OutputMask}} {
+		if m.path == "" {
+			continue
+		}
+		v, err := model.ReadMaskNPY(m.path, m.rows, m.cols)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", m.key, err))
+			continue
+		}
+		*m.dst = v
+	}
+	if len(errs) == 0 {
+		if err := mcs.Validate(mc); err != nil {
+			errs = append(errs, fmt.Errorf("dale/exc_fraction/connectivity: %w", err))
+		}
+	}
+	return mcs, errors.Join(errs...)
 }
 
 // Model returns the network configuration of the run: ModelConfig for the
@@ -290,6 +442,25 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Graph, "graph", c.Graph, "training graph: fast (fused ops) or reference (the same model on Gorgonia's built-in ops, slower)")
 	fs.Var(&c.LossWeights, "loss_weights", "per-period loss weights as a JSON `object`, e.g. '{\"decision\": 1, \"default\": 0}' (periods not named weigh \"default\", or 1)")
 	fs.BoolVar(&c.TrialAligned, "trial_aligned", c.TrialAligned, "train on trial-aligned batches (one whole trial per column, zero-padded to seq_len) instead of NeuroGym's stream of trials")
+	fs.BoolVar(&c.Dale, "dale", c.Dale, "Dale's law: excitatory and inhibitory units (exc_fraction excitatory), outputs read the excitatory ones")
+	fs.Float64Var(&c.ExcFraction, "exc_fraction", c.ExcFraction, "fraction of excitatory units under Dale's law, in (0, 1)")
+	fs.Float64Var(&c.InputConnectivity, "input_connectivity", c.InputConnectivity, "probability of an input2rec connection, in (0, 1]")
+	fs.Float64Var(&c.RecConnectivity, "rec_connectivity", c.RecConnectivity, "probability of a rec2rec connection, in (0, 1]")
+	fs.Float64Var(&c.OutputConnectivity, "output_connectivity", c.OutputConnectivity, "probability of a rec2output connection, in (0, 1]")
+	fs.StringVar(&c.InputMask, "input_mask", c.InputMask, "input2rec connectivity mask: .npy `file` of 0/1, shape (n_neurons, n_inputs)")
+	fs.StringVar(&c.RecMask, "rec_mask", c.RecMask, "rec2rec connectivity mask: .npy `file` of 0/1, shape (n_neurons, n_neurons)")
+	fs.StringVar(&c.OutputMask, "output_mask", c.OutputMask, "rec2output connectivity mask: .npy `file` of 0/1, shape (n_outputs, n_neurons)")
+	fs.BoolVar(&c.Autapses, "autapses", c.Autapses, "allow recurrent self-connections")
+	fs.BoolVar(&c.TrainInput, "train_input", c.TrainInput, "train input2rec.weight (false: keep it at its initial value)")
+	fs.BoolVar(&c.TrainRec, "train_rec", c.TrainRec, "train rec2rec.weight")
+	fs.BoolVar(&c.TrainOutput, "train_output", c.TrainOutput, "train rec2output.weight")
+	reg := []*float64{&c.L1In, &c.L2In, &c.L1Rec, &c.L2Rec, &c.L1Out, &c.L2Out, &c.L1FiringRate, &c.L2FiringRate}
+	what := []string{"mean |input weight|", "mean input weight²", "mean |recurrent weight|", "mean recurrent weight²",
+		"mean |output weight|", "mean output weight²", "mean |rate|", "mean rate²"}
+	for i, name := range model.RegularizerNames() {
+		fs.Float64Var(reg[i], name, *reg[i], "regulariser weight on the "+what[i]+" (effective weights; >= 0, 0 is off)")
+	}
+	fs.Float64Var(&c.ClipGradNorm, "clip_grad_norm", c.ClipGradNorm, "clip the gradients' global 2-norm to this value, as torch.nn.utils.clip_grad_norm_ (0 is off)")
 }
 
 // ConfigFlags registers the configuration flags (one per JSON key, with the

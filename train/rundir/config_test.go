@@ -10,6 +10,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/taskrnn/taskrnn/model"
 )
 
 func fptr(v float64) *float64 { return &v }
@@ -17,7 +21,9 @@ func fptr(v float64) *float64 { return &v }
 func TestDefaultConfigIsTutorial(t *testing.T) {
 	want := Config{Task: TaskList{"PerceptualDecisionMaking-v0"}, Dt: 20, StimLen: fptr(1000), StimNoise: fptr(0.3), SeqLen: 60, NNeurons: 64,
 		NetworkNoise: 0.1, Tau: 100, ActivationFun: "relu", BatchSize: 16, NIteration: 1000,
-		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0, Graph: "fast"}
+		LearningRate: 0.01, Optimizer: "Adam", Loss: "CrossEntropy", Seed: 0, Graph: "fast",
+		ExcFraction: 0.8, InputConnectivity: 1, RecConnectivity: 1, OutputConnectivity: 1,
+		Autapses: true, TrainInput: true, TrainRec: true, TrainOutput: true}
 	if got := DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultConfig() = %+v, want %+v", got, want)
 	}
@@ -30,6 +36,7 @@ func TestConfigJSONKeysAreFlagNames(t *testing.T) {
 	c := DefaultConfig()
 	c.Task = TaskList{TutorialTask, TutorialTask}                    // a schedule has every key
 	c.LossWeights, c.TrialAligned = LossWeights{"decision": 1}, true // and so do these optional keys
+	c.InputMask, c.RecMask, c.OutputMask = "in.npy", "rec.npy", "out.npy"
 	c = c.Canonical()
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -82,7 +89,7 @@ func TestDecodeConfig(t *testing.T) {
 		{"upper-case key", `{"N_NEURONS": 8}`, nil, `unknown key "N_NEURONS" (did you mean "n_neurons"? keys are exact`},
 		{"two spellings", `{"Seed": 5, "SEED": 7}`, nil, `unknown key "Seed" (did you mean "seed"?`},
 		{"duplicate key", `{"seed": 5, "seed": 7}`, nil, `key "seed" appears twice`},
-		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: activation_fun, batch_size, dt, env_input, graph,`},
+		{"far miss lists the keys", `{"colour": 1}`, nil, `unknown key "colour"; allowed keys: L1_firing_rate, L1_in, L1_out, L1_rec, L2_firing_rate, L2_in, L2_out, L2_rec, activation_fun, autapses, batch_size,`},
 		{"null", `{"seed": null}`, nil, `key "seed" is null`},
 		{"wrong type", `{"n_neurons": "8"}`, nil, `key "n_neurons": got string, want an integer`},
 		{"fraction for an integer", `{"n_neurons": 8.5}`, nil, `key "n_neurons": got number 8.5, want an integer`},
@@ -278,5 +285,55 @@ func TestConfigFlags(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
 		})
+	}
+}
+
+// TestCheckWeights: a run's model.npz must carry the constraints its
+// config.json asks for (LoadRun refuses a mismatch with this error).
+func TestCheckWeights(t *testing.T) {
+	base := DefaultConfig()
+	mc := base.Model()
+	dale := base
+	dale.Dale, dale.Autapses = true, false
+	cons, err := dale.Constraints(mc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wDale, err := model.InitConstrainedWeights(mc, cons, 0, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wPlain := model.InitWeights(mc, 0, tensor.Float32)
+	if err := dale.CheckWeights(wDale); err != nil {
+		t.Errorf("matching constraints: %v", err)
+	}
+	if err := base.CheckWeights(wPlain); err != nil {
+		t.Errorf("unconstrained: %v", err)
+	}
+	other := dale
+	other.ExcFraction = 0.5
+	autapses := dale
+	autapses.Autapses = true
+	autapses.RecConnectivity = 0.5
+	for _, c := range []struct {
+		name  string
+		cfg   Config
+		w     *model.Weights
+		wants string
+	}{
+		{"dale, no signs", dale, wPlain, "dale = true in the configuration, but the weights have no Dale signs"},
+		{"signs, no dale", base, wDale, "dale = false in the configuration, but the weights have Dale signs"},
+		{"other exc_fraction", other, wDale, "exc_fraction = 0.5 makes units 0..31 excitatory"},
+		{"mask missing", func() Config { c := base; c.RecConnectivity = 0.5; return c }(), wPlain, "asks for a rec connectivity mask"},
+	} {
+		if err := c.cfg.CheckWeights(c.w); err == nil || !strings.Contains(err.Error(), c.wants) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.wants)
+		}
+	}
+	// an autapse left in the mask
+	bad := wDale.Clone()
+	bad.RecMask[0] = 1
+	if err := dale.CheckWeights(bad); err == nil || !strings.Contains(err.Error(), "autapses = false, but rec2rec.mask[0, 0] = 1") {
+		t.Errorf("autapse: error %v", err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 const (
 	ConfigFile  = "config.json"   // the resolved Config + "version"
 	ModelFile   = "model.npz"     // weights under PyTorch state_dict names, float32
-	LogFile     = "train_log.csv" // iteration,loss,accuracy (1-based iteration, accuracy in percent)
+	LogFile     = "train_log.csv" // iteration,loss,accuracy (1-based iteration, accuracy in percent), then task_loss and the active regularisers if any
 	SummaryFile = "summary.json"  // Summary
 	FigureFile  = "training.png"  // the training figure
 )

@@ -79,7 +79,8 @@ func closeAll(files []*os.File) {
 // from config.json (exact keys, validated; "version" is read and
 // ignored) and the float32 weights from model.npz, checked against the
 // network that the configuration describes with PyTorch's load_state_dict
-// rules (model.ReadWeightsNPZ). Both files come from the same committed
+// rules (model.ReadWeightsNPZ), with the constraints (Dale signs, masks)
+// that the configuration asks for (Config.CheckWeights). Both files come from the same committed
 // state, also while another process is writing the directory. Errors say
 // which file is missing or bad and why; a corrupt or hostile file gives an
 // error, never a panic or an allocation it cannot justify.
@@ -120,6 +121,9 @@ func LoadRun(dir string) (Config, *model.Weights, error) {
 	w, err := model.ReadWeightsNPZ(npz, size, cfg.Model())
 	if err != nil {
 		return Config{}, nil, fmt.Errorf("load run %q: %s: %w", dir, ModelFile, err)
+	}
+	if err := cfg.CheckWeights(w); err != nil {
+		return Config{}, nil, fmt.Errorf("load run %q: %s does not match %s: %w", dir, ModelFile, ConfigFile, err)
 	}
 	return cfg, w, nil
 }
