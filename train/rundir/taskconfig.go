@@ -320,7 +320,40 @@ func (c Config) validateTask() (data.Task, []error) {
 	if err != nil {
 		return nil, []error{err}
 	}
+	if err := checkTrainable(c); err != nil {
+		return nil, []error{err}
+	}
 	return t, nil
+}
+
+// trainableProbe is the number of trials checkTrainable draws.
+const trainableProbe = 8
+
+// checkTrainable draws a few trials of the configured task (from a stream
+// of its own) and checks that their targets are actions of the task's
+// action space, so that a task whose NeuroGym ground truth is not an action
+// (Reaching1D-v0 and Reaching1DWithSelfDistraction-v0: an angle in radians)
+// is refused before training, naming the task, instead of failing at the
+// first iteration.
+func checkTrainable(c Config) error {
+	t, err := c.MakeTask(data.IntSeed(1))
+	if err != nil {
+		return err
+	}
+	for range trainableProbe {
+		tr, err := t.NewTrial(nil)
+		if err != nil {
+			return fmt.Errorf("task %s: drawing a trial: %w", c.Task, err)
+		}
+		if err := tr.Validate(); err != nil {
+			id := c.Task.String()
+			if envs := t.Envs(); tr.Task >= 0 && tr.Task < len(envs) {
+				id = envs[tr.Task].ID()
+			}
+			return fmt.Errorf("task %s cannot be trained with a supervised loss: its targets are not actions of its action space %s (%v); NeuroGym's ground truth for it is not an action. Its trials can still be inspected with cmd/task", id, data.SpaceJSON(t.ActSpace()), err)
+		}
+	}
+	return nil
 }
 
 // resolveLoss returns the loss for the task's action space: the configured
