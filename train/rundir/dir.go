@@ -396,6 +396,13 @@ func (d *Dir) build(cur string, keep []string, files []File) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// MkdirTemp makes 0700; the run's files live here, so give it the
+	// permissions of every other directory of the run (other users of a
+	// shared disk read runs through the links into it).
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.Remove(dir)
+		return "", err
+	}
 	ok := false
 	defer func() {
 		if !ok { // also on panic in a Write function

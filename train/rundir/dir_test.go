@@ -67,6 +67,23 @@ func TestCommit(t *testing.T) {
 	if got := readView(t, dir); !equalMaps(got, map[string]string{"a.txt": "a1", "b.txt": "b1"}) {
 		t.Errorf("after commit 1: %v", got)
 	}
+	// Other users can read the committed files: the state directory the
+	// names link into is world-readable (MkdirTemp alone makes it 0700).
+	for _, name := range []string{"a.txt", "b.txt"} {
+		target, err := filepath.EvalSymlinks(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := target; p != dir && p != filepath.Dir(p); p = filepath.Dir(p) {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm()&0o044 != 0o044 || fi.IsDir() && fi.Mode().Perm()&0o011 != 0o011 {
+				t.Errorf("%s has mode %v: other users cannot read %s", p, fi.Mode().Perm(), name)
+			}
+		}
+	}
 	// Files that are not named are kept (hard links, not copies); removed
 	// ones disappear with the same switch; other files are left alone.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
