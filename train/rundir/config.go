@@ -210,7 +210,7 @@ func (c Config) Validate() error {
 	if Canonical(c.Optimizer, OptimizerNames()) == "" {
 		bad("optimizer", fmt.Sprintf("%q", c.Optimizer), "allowed: "+strings.Join(OptimizerNames(), ", "))
 	}
-	if Canonical(c.Loss, LossNames()) == "" {
+	if c.Loss != "" && Canonical(c.Loss, LossNames()) == "" { // "" is resolved from the task (an unknown task is reported below)
 		bad("loss", fmt.Sprintf("%q", c.Loss), "allowed: "+strings.Join(LossNames(), ", "))
 	}
 	if Canonical(c.Graph, GraphNames()) == "" {
@@ -233,6 +233,15 @@ func (c Config) Validate() error {
 		nonNegative(model.RegularizerNames()[i], l)
 	}
 	nonNegative("clip_grad_norm", c.ClipGradNorm)
+	if len(errs) > 0 {
+		// the task checks below need a valid configuration; unknown ids
+		// are reported with the other errors all the same
+		for _, id := range c.Task {
+			if _, err := tasks.Describe(id); err != nil {
+				errs = append(errs, fmt.Errorf("task: %w", err))
+			}
+		}
+	}
 	if len(errs) == 0 {
 		// The task and the network check themselves too (e.g. limits that
 		// only they know); their errors name their own fields.

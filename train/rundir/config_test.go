@@ -180,6 +180,9 @@ func TestValidate(t *testing.T) {
 		{"unknown loss", func(c *Config) { c.Loss = "MSE" }, []string{`loss = "MSE"`, "CrossEntropy, L1, L2"}},
 		{"unknown graph", func(c *Config) { c.Graph = "" }, []string{`graph = ""`, "fast, reference"}},
 		{"several at once", func(c *Config) { c.SeqLen, c.Loss = -1, "x" }, []string{"seq_len", "loss"}},
+		{"unknown task with another error", func(c *Config) { c.Task, c.Loss, c.NNeurons = TaskList{"Foo-v0"}, "", 0 }, []string{"n_neurons = 0", `no task with id "Foo-v0"`}},
+		{"unknown task, loss from the task", func(c *Config) { c.Task, c.Loss = TaskList{"Foo-v0"}, "" }, []string{`no task with id "Foo-v0"`}},
+		{"task without actions as targets", func(c *Config) { c.Task, c.StimLen, c.StimNoise, c.Loss = TaskList{"Reaching1D-v0"}, nil, nil, "" }, []string{"task Reaching1D-v0 cannot be trained with a supervised loss", "Gt["}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -194,6 +197,11 @@ func TestValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+	for _, js := range []string{`{"task": []}`, `{"task": 3}`} {
+		if _, err := DecodeConfig(strings.NewReader(js)); err == nil || !strings.Contains(err.Error(), "task") {
+			t.Errorf("%s: error %v, want one about the task", js, err)
+		}
 	}
 	// Names are case-insensitive.
 	cfg := DefaultConfig()

@@ -49,6 +49,9 @@ func (l *TaskList) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &many); err != nil {
 		return fmt.Errorf("task: %s: want a task id or a list of task ids", b)
 	}
+	if len(many) == 0 {
+		return errors.New("task: []: an empty list; give a task id or a list of ids (cmd/task -list prints them)")
+	}
 	*l = many
 	return nil
 }
@@ -63,6 +66,9 @@ func (l *TaskList) Set(s string) error {
 		if id = strings.TrimSpace(id); id != "" {
 			ids = append(ids, id)
 		}
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("%q: no task id (cmd/task -list prints them)", s)
 	}
 	*l = ids
 	return nil
