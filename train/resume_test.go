@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/taskrnn/taskrnn/data/fileio"
 	"github.com/taskrnn/taskrnn/model"
 )
 
@@ -213,5 +217,46 @@ func TestResumeBadCheckpoint(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestResumeMaskFile: a run trained with a mask file resumes with the
+// mask it was trained with: if the file is gone, from the saved weights
+// (ending as the uninterrupted run); if the file now holds another mask,
+// resuming is refused, naming the key.
+func TestResumeMaskFile(t *testing.T) {
+	cfg := smallConfig(6)
+	H := cfg.NNeurons
+	mask := make([]float32, H*H)
+	for i := range mask {
+		if (i*7)%3 != 0 {
+			mask[i] = 1
+		}
+	}
+	path := filepath.Join(t.TempDir(), "rec_mask.npy")
+	write := func(m []float32) {
+		t.Helper()
+		if err := fileio.WriteFile(path, func(w io.Writer) error { return fileio.WriteNPY(w, m, H, H) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(mask)
+	cfg.RecMask = path
+	cfg = cfg.Canonical()
+	full, cps := checkpoints(t, cfg)
+
+	other := slices.Clone(mask)
+	other[1] = 1 - other[1]
+	write(other)
+	if _, err := NewTrainer(cfg, Options{Resume: cps[3]}); err == nil || !strings.Contains(err.Error(), "rec_mask") || !strings.Contains(err.Error(), "another mask") {
+		t.Errorf("changed mask file: error %v, want one naming rec_mask", err)
+	}
+
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	res := mustTrain(t, cfg, Options{Resume: cps[3]})
+	if !slices.Equal(res.Loss, full.Loss) || !equalWeights(res.Weights, full.Weights) || !slices.Equal(res.Weights.RecMask, full.Weights.RecMask) {
+		t.Error("resumed without the mask file: the run differs from the uninterrupted one")
 	}
 }

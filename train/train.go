@@ -242,7 +242,11 @@ func NewTrainer(cfg Config, opt Options) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	cons, err := cfg.Constraints(mcfg) // reads the mask files
+	var saved *model.Weights
+	if opt.Resume != nil {
+		saved = opt.Resume.Weights
+	}
+	cons, err := cfg.ResumeConstraints(mcfg, saved) // reads the mask files (a resumed run: checks them against its saved masks)
 	if err != nil {
 		return nil, fmt.Errorf("invalid training configuration: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/taskrnn/taskrnn/data"
@@ -343,20 +344,46 @@ func (c Config) CheckWeights(w *model.Weights) error {
 // Errors name the key and the file: missing, not a .npy array, another
 // shape than the matrix, values other than 0 and 1.
 func (c Config) Constraints(mc model.Config) (model.Constraints, error) {
+	return c.ResumeConstraints(mc, nil)
+}
+
+// ResumeConstraints is Constraints for continuing a run whose weights
+// (model.npz) are saved: a mask named by a file comes from saved, the
+// mask the run was trained with, so that the run goes on with it even if
+// the file is gone; a file that still exists but now holds another mask
+// is an error (the run would change network half way). With saved nil it
+// is Constraints.
+func (c Config) ResumeConstraints(mc model.Config, saved *model.Weights) (model.Constraints, error) {
 	mcs := c.modelConstraints()
 	I, H, O := mc.NInput, mc.NHidden, mc.NOutput
 	var errs []error
-	for _, m := range []struct {
-		key, path  string
-		rows, cols int
-		dst        *[]float64
-	}{{"input_mask", c.InputMask, H, I, &mcs.InputMask}, {"rec_mask", c.RecMask, H, H, &mcs.RecMask}, {"output_mask", c.OutputMask, O, H, &mcs.OutputMask}} {
+	var have [3][]float64
+	if saved != nil {
+		have = [3][]float64{saved.InputMask, saved.RecMask, saved.OutputMask}
+	}
+	for i, m := range []struct {
+		key, path, member string
+		rows, cols        int
+		dst               *[]float64
+	}{{"input_mask", c.InputMask, "input2rec.mask", H, I, &mcs.InputMask},
+		{"rec_mask", c.RecMask, "rec2rec.mask", H, H, &mcs.RecMask},
+		{"output_mask", c.OutputMask, "rec2output.mask", O, H, &mcs.OutputMask}} {
 		if m.path == "" {
 			continue
+		}
+		if saved != nil && have[i] != nil && len(have[i]) == m.rows*m.cols {
+			if _, err := os.Stat(m.path); errors.Is(err, os.ErrNotExist) {
+				*m.dst = slices.Clone(have[i])
+				continue
+			}
 		}
 		v, err := model.ReadMaskNPY(m.path, m.rows, m.cols)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", m.key, err))
+			continue
+		}
+		if saved != nil && have[i] != nil && !slices.Equal(v, have[i]) {
+			errs = append(errs, fmt.Errorf("%s: %q now holds another mask than the %s the run was trained with (model.npz): restore the file, or remove it to go on with the saved mask", m.key, m.path, m.member))
 			continue
 		}
 		*m.dst = v
