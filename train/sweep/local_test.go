@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -176,6 +177,7 @@ func TestLocalInterruptAndResume(t *testing.T) {
 		t.Fatalf("Execute after cancel: %v, want context.Canceled\n%s", err, out.String())
 	}
 	interrupted := 0
+	savedAt := map[string]int{} // interrupted runs with a checkpoint: iterations saved
 	for _, r := range sw.Plan.Runs {
 		rd := sw.RunDir(r.Name)
 		st, err := RunState(rd)
@@ -195,6 +197,7 @@ func TestLocalInterruptAndResume(t *testing.T) {
 			if _, _, err := train.LoadRun(rd); err != nil {
 				t.Errorf("%s: %v", r.Name, err)
 			}
+			savedAt[r.Name] = st.Summary.NIteration
 		case Pending, Complete:
 		default:
 			t.Errorf("%s: %s %s after cancel", r.Name, st.Status, st.Error)
@@ -222,6 +225,14 @@ func TestLocalInterruptAndResume(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "interrupted before") {
 		t.Errorf("resume does not say it retrains interrupted runs:\n%s", out.String())
+	}
+	t.Logf("interrupted with a checkpoint (iterations saved): %v", savedAt)
+	// Interrupted runs go on from their checkpoint (cmd/train -resume).
+	for name, k := range savedAt {
+		b, _ := os.ReadFile(filepath.Join(sw.RunDir(name), WorkerLogFile))
+		if !bytes.Contains(b, []byte(fmt.Sprintf("resumed after %d iterations", k))) {
+			t.Errorf("%s was interrupted after %d iterations and not resumed from there:\n%s", name, k, b)
+		}
 	}
 	retrained := map[string]bool{}
 	for _, r := range todo {

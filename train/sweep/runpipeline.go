@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
 	"github.com/taskrnn/taskrnn/analyze"
 	"github.com/taskrnn/taskrnn/train"
 	"github.com/taskrnn/taskrnn/train/pipeline"
+	"github.com/taskrnn/taskrnn/train/rundir"
 )
 
 // checkpointEvery is how often (wall time) a worker saves the run so far,
@@ -26,7 +28,9 @@ const checkpointEvery = time.Minute
 // of the analysis. It returns Complete, Diverged (non-finite loss or
 // weights; last good run saved, not analysed), Interrupted (ctx cancelled;
 // run so far saved) or Failed, and the error behind the last three.
-// Progress goes to log.
+// Progress goes to log. A run directory holding a checkpoint
+// (checkpoint.npz of an interrupted or killed run) is continued from it
+// (pipeline.Resume) instead of trained again.
 func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Writer, done func(Status, error)) (Status, error) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400) // as cmd/train: the tape allocates per instruction
@@ -45,6 +49,25 @@ func runPipeline(ctx context.Context, dir string, cfg train.Config, log io.Write
 	opt.Done = func(res *pipeline.Result, err error) {
 		logResult(log, res)
 		done(status(err))
+	}
+	if _, err := os.Stat(filepath.Join(dir, rundir.CheckpointFile)); err == nil {
+		// An interrupted or killed run goes on from its last save
+		// (cmd/train -resume), bit for bit as if it had not stopped.
+		ropt := opt
+		ropt.Dir, ropt.Force = "", false
+		res, err := pipeline.Resume(ctx, dir, func(train.Config) (train.Config, error) { return cfg, nil }, ropt)
+		if err == nil || res == nil || res.Dir != "" {
+			if res != nil && res.Dir == "" {
+				logResult(log, res)
+			}
+			if res != nil && res.Resumed > 0 {
+				fmt.Fprintf(log, "resumed after %d iterations\n", res.Resumed)
+			}
+			return status(err)
+		}
+		// nothing was changed (no checkpoint to go on from, or another
+		// configuration): train from the start, as before
+		fmt.Fprintf(log, "not resumable (%v): training from the start\n", err)
 	}
 	res, err := pipeline.Run(ctx, cfg, opt)
 	if res != nil && res.Dir == "" {
