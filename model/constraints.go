@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gorgonia.org/tensor"
@@ -130,6 +131,8 @@ func (c Constraints) Validate(cfg Config) error {
 		}
 		if err := checkMask(m.m); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", m.name, err))
+		} else if !slices.Contains(m.m, 1) {
+			errs = append(errs, fmt.Errorf("%s has no connection (every entry 0): nothing would pass through the matrix", m.name))
 		}
 	}
 	if len(errs) > 0 {

@@ -419,6 +419,7 @@ func TestConstraintValidation(t *testing.T) {
 		{Constraints{RecConnectivity: 1.2}, "RecConnectivity = 1.2"},
 		{Constraints{InputConnectivity: -0.1}, "InputConnectivity = -0.1"},
 		{Constraints{RecMask: []float64{1, 2}}, "RecMask has 2 elements, want 16"},
+		{Constraints{RecMask: make([]float64, 16)}, "RecMask has no connection"},
 	} {
 		if err := c.c.Validate(cfg); err == nil || !strings.Contains(err.Error(), c.wants) {
 			t.Errorf("%+v: error %v, want %q", c.c, err, c.wants)
