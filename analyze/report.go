@@ -401,6 +401,9 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		f := ps.Fit
 		fmt.Fprintf(w, "psychometric (%s logistic on %s): bias %.3g ± %.2g, slope %.3g ± %.2g per unit\n",
 			f.Method, ps.Label, f.Bias, f.BiasSE, f.Slope, f.SlopeSE)
+		if !(math.Abs(f.Slope) > 2*f.SlopeSE) {
+			fmt.Fprintf(w, "  note: the slope is within 2 standard errors of 0: the choices do not follow the evidence, so the fit (and its bias) means nothing\n")
+		}
 	}
 	evr := r.PCA.ExplainedVarianceRatio()
 	fmt.Fprintf(w, "explained variance of PC1-3: ")
