@@ -101,6 +101,9 @@ func LoadRun(dir string) (Config, *model.Weights, error) {
 	defer closeAll(files)
 	cfgFile, npz := files[0], files[1]
 	if cfgFile == nil {
+		if IsLocked(LockPath(dir)) {
+			return Config{}, nil, fmt.Errorf("load run %q: %s not found: a command is writing this run and has not saved it yet (its first checkpoint comes after -checkpoint_every); try again later", dir, ConfigFile)
+		}
 		return Config{}, nil, fmt.Errorf("load run %q: %s not found: is this a run directory written by cmd/train?", dir, ConfigFile)
 	}
 	rc, err := decodeRunConfig(cfgFile)

@@ -112,3 +112,17 @@ func FuzzLoadRun(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadRunInProgress: a run directory locked by a command that has not
+// saved yet is reported as such, not as "not a run directory".
+func TestLoadRunInProgress(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	d := mustOpen(t, dir)
+	defer d.Close()
+	if _, _, err := LoadRun(dir); err == nil || !strings.Contains(err.Error(), "has not saved it yet") {
+		t.Errorf("LoadRun: %v, want an error saying the run is being written", err)
+	}
+	if _, err := ReadResumable(dir); err == nil || !strings.Contains(err.Error(), "has not saved it yet") {
+		t.Errorf("ReadResumable: %v, want an error saying the run is being written", err)
+	}
+}

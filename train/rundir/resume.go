@@ -54,6 +54,9 @@ func ReadResumable(dir string) (*Resumable, error) {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
 	if files[0] == nil {
+		if IsLocked(LockPath(dir)) {
+			return nil, fmt.Errorf("resume %q: %s not found: a command is writing this run and has not saved it yet (its first checkpoint comes after -checkpoint_every)", dir, ConfigFile)
+		}
 		return nil, fmt.Errorf("resume %q: not a run directory: %s not found", dir, ConfigFile)
 	}
 	rc, err := decodeRunConfig(bytes.NewReader(files[0]))
