@@ -182,6 +182,7 @@ func TestValidate(t *testing.T) {
 		{"several at once", func(c *Config) { c.SeqLen, c.Loss = -1, "x" }, []string{"seq_len", "loss"}},
 		{"unknown task with another error", func(c *Config) { c.Task, c.Loss, c.NNeurons = TaskList{"Foo-v0"}, "", 0 }, []string{"n_neurons = 0", `no task with id "Foo-v0"`}},
 		{"unknown task, loss from the task", func(c *Config) { c.Task, c.Loss = TaskList{"Foo-v0"}, "" }, []string{`no task with id "Foo-v0"`}},
+		{"trial_aligned seq_len too short", func(c *Config) { c.TrialAligned, c.SeqLen = true, 10 }, []string{"seq_len = 10", "trial_aligned needs seq_len"}},
 		{"task without actions as targets", func(c *Config) { c.Task, c.StimLen, c.StimNoise, c.Loss = TaskList{"Reaching1D-v0"}, nil, nil, "" }, []string{"task Reaching1D-v0 cannot be trained with a supervised loss", "Gt["}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -337,7 +337,7 @@ const trainableProbe = 8
 
 // checkTrainable draws a few trials of the configured task (from a stream
 // of its own) and checks that their targets are actions of the task's
-// action space, so that a task whose NeuroGym ground truth is not an action
+// action space (and, for trial_aligned batches, that they fit in seq_len), so that a task whose NeuroGym ground truth is not an action
 // (Reaching1D-v0 and Reaching1DWithSelfDistraction-v0: an angle in radians)
 // is refused before training, naming the task, instead of failing at the
 // first iteration.
@@ -357,6 +357,9 @@ func checkTrainable(c Config) error {
 				id = envs[tr.Task].ID()
 			}
 			return fmt.Errorf("task %s cannot be trained with a supervised loss: its targets are not actions of its action space %s (%v); NeuroGym's ground truth for it is not an action. Its trials can still be inspected with cmd/task", id, data.SpaceJSON(t.ActSpace()), err)
+		}
+		if c.TrialAligned && tr.T > c.SeqLen {
+			return fmt.Errorf("seq_len = %d: a trial of %s has %d steps; trial_aligned needs seq_len at least as long as the longest trial", c.SeqLen, c.Task, tr.T)
 		}
 	}
 	return nil
