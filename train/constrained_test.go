@@ -14,7 +14,6 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/taskrnn/taskrnn/data"
 	"github.com/taskrnn/taskrnn/data/fileio"
 	"github.com/taskrnn/taskrnn/model"
 )
@@ -282,33 +281,7 @@ func TestDumpForTorchConstrained(t *testing.T) {
 	if err := tr.w.SaveNPZ(filepath.Join(dir, "init.npz")); err != nil { // with the masks and signs
 		t.Fatal(err)
 	}
-	ds := tr.ds
-	nz := model.StreamNoise(cfg.Seed, data.NetworkNoise, 0)
-	T, B, H, I := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons, ds.ObsDim()
-	_, nOut := ds.ActSpace()
-	var xs, ns []float32
-	var ys []int32
-	b := data.NewBatch(B, T, I)
-	noise := make([]float32, T*B*H)
-	for range n {
-		ds.Next(b)
-		nz.Fill(noise)
-		xs = append(xs, b.Inputs...)
-		ys = append(ys, b.Targets...)
-		ns = append(ns, noise...)
-	}
-	save := func(name string, v any, n int) {
-		err := fileio.WriteFile(filepath.Join(dir, name), func(w io.Writer) error { return fileio.WriteNPY(w, v, n) })
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	save("x.npy", xs, len(xs))
-	save("y.npy", ys, len(ys))
-	save("noise.npy", ns, len(ns))
-	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, nOut), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dumpStreams(t, dir, cfg, tr, n)
 	mc := cfg.Model()
 	params := map[string]any{"alpha": mc.Alpha(), "noise_scale": mc.NoiseScale(), "clip_grad_norm": cfg.ClipGradNorm, "learning_rate": cfg.LearningRate}
 	for i, name := range model.RegularizerNames() {

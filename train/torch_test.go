@@ -60,6 +60,30 @@ func TestDumpForTorch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tr.Close()
+	dumpStreams(t, dir, cfg, tr, n)
+	if err := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Train(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "loss.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, l := range res.Loss {
+		fmt.Fprintf(f, "%.9g\n", l)
+	}
+}
+
+// dumpStreams writes what the PyTorch cross-checks read from dir: the
+// first n batches of tr's training data stream (x.npy (n,T,B,I) float32,
+// y.npy (n,T,B) int32) and network noise (noise.npy (n,T,B,H) float32), all
+// flat, as Train draws them, and shape.txt holding n T B I H O.
+func dumpStreams(t *testing.T, dir string, cfg Config, tr *Trainer, n int) {
+	t.Helper()
 	ds := tr.ds
 	nz := model.StreamNoise(cfg.Seed, data.NetworkNoise, 0)
 	T, B, H, I := cfg.SeqLen, cfg.BatchSize, cfg.NNeurons, ds.ObsDim()
@@ -86,20 +110,5 @@ func TestDumpForTorch(t *testing.T) {
 	save("noise.npy", ns, len(ns))
 	if err := os.WriteFile(filepath.Join(dir, "shape.txt"), fmt.Appendf(nil, "%d %d %d %d %d %d\n", n, T, B, I, H, nOut), 0o644); err != nil {
 		t.Fatal(err)
-	}
-	if err := model.InitWeights(cfg.Model(), cfg.Seed, tensor.Float32).SaveNPZ(filepath.Join(dir, "init.npz")); err != nil {
-		t.Fatal(err)
-	}
-	res, err := Train(context.Background(), cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(filepath.Join(dir, "loss.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, l := range res.Loss {
-		fmt.Fprintf(f, "%.9g\n", l)
 	}
 }
