@@ -67,12 +67,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "run `directory` to create (default runs/<UTC date-time>)")
 	force := fs.Bool("force", false, "write into an existing non-empty -out directory, replacing its run files and removing its analysis")
 	quiet := fs.Bool("quiet", false, "no progress output")
-	every := fs.Duration("checkpoint_every", time.Minute, "save the run so far this often (wall time), so that a killed run keeps its last checkpoint; 0 saves only at the end")
+	every := new(time.Duration)
+	*every = time.Minute
+	fs.Var((*durationFlag)(every), "checkpoint_every", "save the run so far every `duration` of wall time (e.g. 30s, 5m), so that a killed run keeps its last checkpoint; 0 saves only at the end")
 	doAnalyze := fs.Bool("analyze", true, "after training, test on 200 fresh trials and write the analysis figures into the run directory (as cmd/analyze does)")
 	resumeDir := fs.String("resume", "", "continue the run in `directory` from its last save to its n_iteration (or a new -n_iteration); other configuration flags must repeat the run's values")
 	fixedPoints := fs.Bool("fixed_points", true, "with the analysis, search for the network's fixed points and slow points from 256 initial states (cmd/analyze's defaults; =false skips it)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains the NeuroGym PerceptualDecisionMaking tutorial RNN and writes a run directory.\n\n")
+		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains a leaky rate RNN on a NeuroGym task (default: the PerceptualDecisionMaking tutorial),\nwrites a run directory, then tests the network and searches its fixed points.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -166,6 +168,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "train: %v (-force replaces its run files)\n", err)
 			return 1
 		}
+		var ce *rundir.ConflictError
+		if errors.As(err, &ce) { // a flag that contradicts the resumed run: a usage error, like any bad flag
+			fmt.Fprintf(stderr, "train: %v\ntrain: %s was not changed\n", err, *resumeDir)
+			return 2
+		}
 		fmt.Fprintf(stderr, "train: %v\n", err)
 	}
 	if res.Report == nil && res.Saved > 0 {
@@ -216,4 +223,19 @@ func printTraining(w io.Writer, r *pipeline.Result) {
 	}
 	fmt.Fprintf(w, "  training loop            %.2f s for %d iterations (%.2f ms per iteration)\n", s.TrainSeconds, s.NIteration, 1000*s.SecondsPerIteration)
 	fmt.Fprintf(w, "  figure                   %s/%s\n", r.Dir, train.FigureFile)
+}
+
+// durationFlag is a time.Duration flag whose parse error says what a
+// duration looks like (the flag package says only "parse error").
+type durationFlag time.Duration
+
+func (d *durationFlag) String() string { return time.Duration(*d).String() }
+
+func (d *durationFlag) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("want a duration with a unit, e.g. 30s, 5m or 1h (0 saves only at the end)")
+	}
+	*d = durationFlag(v)
+	return nil
 }
