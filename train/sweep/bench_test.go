@@ -12,17 +12,29 @@ import (
 )
 
 // BenchmarkLocalJobs measures the local backend's throughput with one and
-// with two workers on the same sweep of 6 small runs (training, saving and
-// the full analysis of each, in its own worker process), interleaved in
-// every iteration so that both see the same machine load. It reports runs
-// per second for -j 1 and -j 2 and their ratio, which is at most 2 on two
-// free cores, and the CPU seconds the workers used per run with -j 1 and
-// -j 2: equal values mean that two workers do not slow each other down,
-// so that throughput grows with the cores that are free:
+// with two workers on the same sweep of 6 runs (training, saving and the
+// full analysis of each, in its own worker process), interleaved in every
+// iteration so that both see the same machine load, for two kinds of run:
+// "small" (50 iterations of 16 units: the analysis and process start-up
+// dominate) and "tutorial" (the default configuration, 1000 iterations of
+// 64 units: what a sweep of the tutorial runs). It reports runs per second
+// for -j 1 and -j 2 and their ratio, which is at most 2 on two free cores,
+// and the CPU seconds the workers used per run with -j 1 and -j 2: equal
+// values mean that two workers do not slow each other down, so that
+// throughput grows with the cores that are free:
 //
 //	go test ./train/sweep -run '^$' -bench LocalJobs -benchtime 3x
 func BenchmarkLocalJobs(b *testing.B) {
-	spec, err := ParseSpec(strings.NewReader(`{"base": {"n_iteration": 50, "n_neurons": 16, "batch_size": 4}, "seeds": [0, 1, 2, 3, 4, 5]}`))
+	for _, c := range []struct{ name, base string }{
+		{"small", `{"n_iteration": 50, "n_neurons": 16, "batch_size": 4}`},
+		{"tutorial", `{}`},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchmarkLocalJobs(b, c.base) })
+	}
+}
+
+func benchmarkLocalJobs(b *testing.B, base string) {
+	spec, err := ParseSpec(strings.NewReader(`{"base": ` + base + `, "seeds": [0, 1, 2, 3, 4, 5]}`))
 	if err != nil {
 		b.Fatal(err)
 	}
