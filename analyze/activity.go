@@ -83,20 +83,14 @@ type TaskLabels struct {
 }
 
 // LabelsOf returns the labels of task: channel names of its spaces (see
-// data.Space.Label), its info and, for a schedule, its tasks.
+// data.Space.Label; for a schedule, data.InputChannels), its info and, for
+// a schedule, its tasks.
 func LabelsOf(task data.Task) TaskLabels {
 	l := TaskLabels{ID: task.ID(), Info: task.Info()}
 	ob, act := task.ObSpace(), task.ActSpace()
-	env0 := task.Envs()[0].ObSpace()
+	named := data.Space{Kind: ob.Kind, Dim: ob.Dim, Names: data.InputChannels(task)}
 	for i := 0; i < ob.Dim; i++ {
-		switch {
-		case len(ob.Names) > 0:
-			l.ObNames = append(l.ObNames, ob.Label(i))
-		case i < env0.Dim:
-			l.ObNames = append(l.ObNames, env0.Label(i))
-		default:
-			l.ObNames = append(l.ObNames, "rule "+task.Envs()[i-env0.Dim].ID())
-		}
+		l.ObNames = append(l.ObNames, named.Label(i))
 	}
 	for i := 0; i < act.Dim; i++ {
 		name := act.Label(i)

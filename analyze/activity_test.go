@@ -185,3 +185,23 @@ func TestProbabilitiesSumToOne(t *testing.T) {
 		t.Errorf("p[0] = %v, want 1", p[0])
 	}
 }
+
+// TestLabelsOfSchedule: yang19.multitask-v0's space has no names (as in
+// NeuroGym); its inputs take the first scheduled task's name for each
+// (yang19.go names the first ring, yang19.dm1 the second), then one rule
+// input per task.
+func TestLabelsOfSchedule(t *testing.T) {
+	task, err := tasks.Make("yang19.multitask-v0", nil, data.IntSeed(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := LabelsOf(task)
+	if len(l.ObNames) != 53 {
+		t.Fatalf("%d input names, want 53", len(l.ObNames))
+	}
+	for i, want := range map[int]string{0: "fixation", 1: "stimulus[0]", 16: "stimulus[15]", 17: "stimulus_mod2[0]", 32: "stimulus_mod2[15]", 33: "rule yang19.go-v0", 52: "rule yang19.dnmc-v0"} {
+		if l.ObNames[i] != want {
+			t.Errorf("input %d named %q, want %q", i, l.ObNames[i], want)
+		}
+	}
+}

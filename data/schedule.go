@@ -172,3 +172,46 @@ func (s *Schedule) Replay(tr *Trial, actions []Action) (Outcome, error) {
 	}
 	return s.envs[tr.Task].Replay(tr, actions)
 }
+
+// InputChannels returns the named channels of task's observation: its
+// space's names or, for a schedule (whose space has none, as in NeuroGym),
+// each scheduled task's channels in schedule order, keeping a channel only
+// if no earlier one covers any of its elements (yang19.go names the first
+// ring "stimulus", yang19.dm1 then the second "stimulus_mod2"), and one
+// channel "rule <task id>" per rule input. It is for labels and for
+// naming inputs (e.g. the fixed-point input x*); NeuroGym's own spaces are
+// left as they are.
+func InputChannels(task Task) []Channel {
+	ob := task.ObSpace()
+	if len(ob.Names) > 0 {
+		return ob.Names
+	}
+	envs := task.Envs()
+	var out []Channel
+	covered := map[int]bool{}
+	names := map[string]bool{}
+	for _, e := range envs {
+		for _, c := range e.ObSpace().Names {
+			free := !names[c.Name]
+			for _, i := range c.Index {
+				free = free && !covered[i] && i < ob.Dim
+			}
+			if !free {
+				continue
+			}
+			out = append(out, c)
+			names[c.Name] = true
+			for _, i := range c.Index {
+				covered[i] = true
+			}
+		}
+	}
+	if d0 := envs[0].ObSpace().Dim; d0 < ob.Dim {
+		for k, e := range envs {
+			if i := d0 + k; i < ob.Dim {
+				out = append(out, Ch("rule "+e.ID(), i))
+			}
+		}
+	}
+	return out
+}

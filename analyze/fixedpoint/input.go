@@ -122,7 +122,7 @@ func (in *Input) String() string {
 // period that no trial has (the error lists those they have) or that has
 // no step; n_trials < 0.
 func TaskInput(task data.Task, c InputChoice, seed data.Seed) (*Input, error) {
-	groups := channelGroups(task)
+	groups := data.InputChannels(task)
 	dim := task.ObSpace().Dim
 	labels := make([]string, dim)
 	sp := data.Space{Kind: data.Box, Dim: dim, Names: groups}
@@ -222,27 +222,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// channelGroups returns the named channels of task's observation: its
-// space's names, or for a schedule with rule inputs (whose space has none)
-// the first task's channels and one "rule <id>" channel per task.
-func channelGroups(task data.Task) []data.Channel {
-	ob := task.ObSpace()
-	if len(ob.Names) > 0 {
-		return ob.Names
-	}
-	env0 := task.Envs()[0].ObSpace()
-	if env0.Dim >= ob.Dim || len(env0.Names) == 0 {
-		return nil
-	}
-	groups := append([]data.Channel(nil), env0.Names...)
-	for k, e := range task.Envs() {
-		if i := env0.Dim + k; i < ob.Dim {
-			groups = append(groups, data.Ch("rule "+e.ID(), i))
-		}
-	}
-	return groups
 }
 
 // parseVector reads InputChoice.Vector.
