@@ -179,6 +179,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		printTraining(stdout, res)
 	}
 	switch {
+	case *resumeDir != "" && res.Dir == "" && err == nil:
+		fmt.Fprintf(stdout, "%s already has its %d iterations and -analyze=false: nothing to do, the run is left as it is\n", *resumeDir, res.Resumed)
 	case *resumeDir != "" && res.Dir == "":
 		fmt.Fprintf(stderr, "train: %s was not changed\n", *resumeDir)
 	case res.Saved == 0:

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -131,4 +133,36 @@ func TestResumeFlags(t *testing.T) {
 	if !strings.Contains(out.String(), "resuming "+dir+" after 5 of 8 iterations") || !strings.Contains(out.String(), "saving 8 iterations") {
 		t.Errorf("stdout:\n%s", out.String())
 	}
+	// A finished run resumed with nothing to train and no analysis is left
+	// as it is (saving again would drop its analysis).
+	before := dirListing(t, dir)
+	out.Reset()
+	if code := run([]string{"-resume", dir, "-analyze=false"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "nothing to do") {
+		t.Errorf("resume of a finished run: exit %d, stdout:\n%s", code, out.String())
+	}
+	if after := dirListing(t, dir); after != before {
+		t.Errorf("the run directory changed:\n%s\nnow\n%s", before, after)
+	}
+}
+
+// dirListing returns every path under dir with its size and modification
+// time, one per line.
+func dirListing(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

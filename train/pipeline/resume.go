@@ -19,7 +19,8 @@ import (
 // nil, returns the configuration to train from the run's (cmd/train
 // passes rundir.ResumeConfig, which applies -n_iteration); a change of any
 // key but rundir.ResumeKeys is a *rundir.ConflictError. A run that already
-// has its n_iteration is saved again and analysed.
+// has its n_iteration is saved again and analysed; with opt.Analyze false
+// it is left as it is (nil error, Result.Dir empty).
 //
 // Everything is checked before the directory is locked or changed: dir is
 // a run directory, the three files are there and sound, the configuration
@@ -80,6 +81,11 @@ func resume(ctx context.Context, dir string, adjust func(train.Config) (train.Co
 		return setup(err)
 	}
 	res.Resumed = state.Iteration
+	if state.Iteration >= cfg.NIteration && !opt.Analyze {
+		// nothing to train and no analysis asked for: saving again would
+		// only drop the run's analysis; leave the directory as it is
+		return res, nil
+	}
 	var d *rundir.Dir // set below, before training starts
 	topt := trainOptions(opt, &d, res)
 	topt.Resume = &train.Checkpoint{Weights: r.Weights, State: state}
