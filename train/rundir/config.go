@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -516,6 +517,8 @@ func ConfigFlags(fs *flag.FlagSet) func() (Config, error) {
 			if cfg, err = LoadConfigFile(*path); err != nil {
 				return Config{}, err
 			}
+			// mask files named in the file are relative to the file
+			cfg.absMasks(filepath.Dir(*path))
 		}
 		// Re-apply only the flags that were set, through a flag set bound to cfg.
 		over := flag.NewFlagSet("override", flag.ContinueOnError)
@@ -531,10 +534,25 @@ func ConfigFlags(fs *flag.FlagSet) func() (Config, error) {
 		if err != nil {
 			return Config{}, err
 		}
+		cfg.absMasks(".") // flags: relative to the working directory
 		cfg = cfg.Canonical()
 		if err := cfg.Validate(); err != nil {
 			return Config{}, err
 		}
 		return cfg, nil
+	}
+}
+
+// absMasks makes the mask file paths of c absolute, taking relative ones
+// as relative to dir, so that the run's config.json names the files the
+// run was trained with from wherever it is read.
+func (c *Config) absMasks(dir string) {
+	for _, p := range []*string{&c.InputMask, &c.RecMask, &c.OutputMask} {
+		if *p == "" || filepath.IsAbs(*p) {
+			continue
+		}
+		if abs, err := filepath.Abs(filepath.Join(dir, *p)); err == nil {
+			*p = abs
+		}
 	}
 }

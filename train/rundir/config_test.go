@@ -346,3 +346,30 @@ func TestCheckWeights(t *testing.T) {
 		t.Errorf("autapse: error %v", err)
 	}
 }
+
+// TestConfigMaskPaths: mask files named in a -config file are relative to
+// that file, on the command line to the working directory, and the
+// resolved configuration (a run's config.json) holds absolute paths, so
+// that it names the same files from anywhere.
+func TestConfigMaskPaths(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.json")
+	if err := os.WriteFile(file, []byte(`{"rec_mask": "m.npy", "input_mask": "/abs/in.npy"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseArgs("-config", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "m.npy"); cfg.RecMask != want || cfg.InputMask != "/abs/in.npy" {
+		t.Errorf("from the file: rec_mask %q, input_mask %q; want %q, /abs/in.npy", cfg.RecMask, cfg.InputMask, want)
+	}
+	cfg, err = parseArgs("-config", file, "-rec_mask", "sub/r.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if want := filepath.Join(wd, "sub", "r.npy"); cfg.RecMask != want {
+		t.Errorf("from a flag: rec_mask %q, want %q", cfg.RecMask, want)
+	}
+}
