@@ -84,11 +84,18 @@ func (c *condMeans) conditions(g grouping) []condKey {
 	return keys
 }
 
-// mean returns condition k's mean hidden state at every step it has, as
-// a (steps, H) matrix.
+// mean returns condition k's mean hidden state at every step that at
+// least half of its trials reach (up to the median trial length), as a
+// (steps, H) matrix. With trials of different lengths (random timing),
+// the later steps would average fewer and fewer trials, and the last
+// ones a single trial: the mean would jump there although no trial does.
 func (c *condMeans) mean(k condKey) *mat.Dense {
-	m := mat.NewDense(len(c.sums[k]), c.h, nil)
-	for t, s := range c.sums[k] {
+	steps := len(c.sums[k])
+	for steps > 1 && 2*c.counts[k][steps-1] < c.counts[k][0] {
+		steps--
+	}
+	m := mat.NewDense(steps, c.h, nil)
+	for t, s := range c.sums[k][:steps] {
 		for u, v := range s {
 			m.Set(t, u, v/float64(c.counts[k][t]))
 		}
