@@ -40,6 +40,9 @@ func WriteFigure(w io.Writer, res *Result) error {
 	}
 	lossPlot := plot.New()
 	lossPlot.Title.Text = fmt.Sprintf("Training loss (%s)", res.Config.Loss)
+	if len(res.TermNames) > 0 { // the minimised loss: the task's plus the regularisers
+		lossPlot.Title.Text = fmt.Sprintf("Training loss (%s + regularisers)", res.Config.Loss)
+	}
 	lossPlot.X.Label.Text = "iteration"
 	lossPlot.Y.Label.Text = "loss"
 	lossPlot.Y.Min = 0
