@@ -320,7 +320,36 @@ func addFixedPoints(pl *plot.Plot, leg *plot.Legend, v pcaView, at func(s []floa
 	for _, e := range fixedpoint.AddToPlot(pl, v.fp, project, 0.5*math.Sqrt(v.p.Vars[0])) {
 		leg.Add(e.Label, e.Thumb)
 	}
+	for _, line := range inputCaption(v.fp.Inputs, v.a.Task.ObNames) {
+		leg.Add(line, noThumb{})
+	}
 }
+
+// inputCaption names the constant input x* of the fixed points in legend
+// rows: "under x* =" and one row per input for up to 4 inputs (the
+// non-zero ones beyond that), or where to find it.
+func inputCaption(x []float64, names []string) []string {
+	var rows []string
+	for i, v := range x {
+		if len(x) > 4 && v == 0 {
+			continue
+		}
+		name := fmt.Sprint(i)
+		if i < len(names) {
+			name = names[i]
+		}
+		rows = append(rows, fmt.Sprintf("  %s %.3g", name, v))
+	}
+	if len(rows) > 4 {
+		return []string{"under x* (fixed_points.npz inputs)"}
+	}
+	return append([]string{"under x* ="}, rows...)
+}
+
+// noThumb is a legend entry without a symbol (a caption).
+type noThumb struct{}
+
+func (noThumb) Thumbnail(*draw.Canvas) {}
 
 // fixedPointScores returns the scores of v's points on the first k
 // components (none without a search).
