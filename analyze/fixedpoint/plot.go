@@ -96,7 +96,7 @@ func WriteEigenvalues(w io.Writer, p *Point, which string) error {
 		glyph draw.GlyphStyle
 		label string
 	}{
-		{in, draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(3.5), Color: stableColor}, fmt.Sprintf("%d modes with |λ| ≤ 1 (decaying)", len(in))},
+		{in, draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(3.5), Color: stableColor}, fmt.Sprintf("%d modes with |λ| ≤ 1 (not growing)", len(in))},
 		{out, draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: vg.Points(4), Color: unstableColor}, fmt.Sprintf("%d modes with |λ| > 1 (growing)", len(out))},
 	} {
 		if len(s.xy) == 0 {
@@ -111,6 +111,9 @@ func WriteEigenvalues(w io.Writer, p *Point, which string) error {
 		leg.Add(s.label, sc)
 	}
 	leg.Add("unit circle", ln)
+	// headroom above the circle for the legend (top left), the same on
+	// every side to keep the scales equal
+	lim *= 1.45
 	pl.X.Min, pl.X.Max, pl.Y.Min, pl.Y.Max = -lim, lim, -lim, lim
 
 	const size = 6 * vg.Inch
