@@ -169,7 +169,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		var ce *rundir.ConflictError
-		if errors.As(err, &ce) { // a flag that contradicts the resumed run: a usage error, like any bad flag
+		var be *rundir.BelowTrainedError
+		if errors.As(err, &ce) || errors.As(err, &be) { // a flag that contradicts the resumed run: a usage error, like any bad flag
 			fmt.Fprintf(stderr, "train: %v\ntrain: %s was not changed\n", err, *resumeDir)
 			return 2
 		}

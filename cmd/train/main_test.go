@@ -119,7 +119,7 @@ func TestResumeFlags(t *testing.T) {
 		{[]string{"-force"}, 2, "-force cannot be combined with -resume"},
 		{[]string{"-config", "x.json"}, 2, "-config cannot be combined with -resume"},
 		{[]string{"-n_neurons", "16", "-seed", "2"}, 2, "n_neurons = 16 given, the run's config.json has 8; seed = 2 given, the run's config.json has 0"},
-		{[]string{"-n_iteration", "3"}, 1, "n_iteration = 3 is below the 5 iterations already trained"},
+		{[]string{"-n_iteration", "3"}, 2, "n_iteration = 3 is below the 5 iterations already trained"},
 	} {
 		errb.Reset()
 		if code := run(append([]string{"-resume", dir}, c.args...), &out, &errb); code != c.code || !strings.Contains(errb.String(), c.want) {

@@ -74,6 +74,9 @@ func resume(ctx context.Context, dir string, adjust func(train.Config) (train.Co
 	if err := rundir.ConfigConflicts(r.Config, cfg); err != nil {
 		return setup(err)
 	}
+	if cfg.NIteration < state.Iteration {
+		return setup(&rundir.BelowTrainedError{NIteration: cfg.NIteration, Trained: state.Iteration})
+	}
 	if err := cfg.Validate(); err != nil {
 		return setup(err)
 	}

@@ -122,6 +122,14 @@ func (e *ConflictError) Error() string {
 		strings.Join(parts, "; "), strings.Join(ResumeKeys(), ", "))
 }
 
+// BelowTrainedError is a resumed run's n_iteration below the iterations
+// it has already trained.
+type BelowTrainedError struct{ NIteration, Trained int }
+
+func (e *BelowTrainedError) Error() string {
+	return fmt.Sprintf("resume: n_iteration = %d is below the %d iterations already trained", e.NIteration, e.Trained)
+}
+
 // ConfigConflicts returns a *ConflictError listing every key of ConfigKeys
 // but ResumeKeys whose value differs between run and given (compared as
 // canonical JSON), or nil if there is none.
