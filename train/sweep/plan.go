@@ -93,8 +93,10 @@ func (s *Spec) Expand() (*Plan, error) {
 	}
 	// Check each part on its own first, so that an error names its place.
 	var errs []error
+	check := base // what runs and grid values are checked on
 	if _, err := decodeConfig(base); err != nil {
 		errs = append(errs, fmt.Errorf("base: %w", err))
+		check = map[string]any{} // on their own, so that base's error is said once
 	}
 	entries := []map[string]any{{}}
 	swept := map[string]bool{}
@@ -110,7 +112,7 @@ func (s *Spec) Expand() (*Plan, error) {
 			for k := range e {
 				swept[k] = true
 			}
-			if _, err := decodeConfig(mergePatch(base, e)); err != nil {
+			if _, err := decodeConfig(mergePatch(check, e)); err != nil {
 				errs = append(errs, fmt.Errorf("runs[%d]: %w", i, err))
 			}
 		}
@@ -122,7 +124,7 @@ func (s *Spec) Expand() (*Plan, error) {
 		for j, raw := range s.Grid[k] {
 			v, err := decodeJSON(raw)
 			if err == nil {
-				_, err = decodeConfig(mergePatch(base, pathPatch(k, v)))
+				_, err = decodeConfig(mergePatch(check, pathPatch(k, v)))
 			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("grid.%s[%d] = %s: %w", k, j, raw, err))
