@@ -210,6 +210,11 @@ func TestExpandErrors(t *testing.T) {
 			}
 		}
 	}
+	// A bad key in base is said once, and a bad grid key still on its own.
+	s0 := parse(t, `{"base": {"n_neuronz": 8}, "grid": {"learning_rate": [0.01, 0.02], "lr": [1]}}`)
+	if _, err := s0.Expand(); err == nil || strings.Count(err.Error(), `"n_neuronz"`) != 1 || !strings.Contains(err.Error(), `grid.lr[0] = 1: JSON configuration: unknown key "lr"`) {
+		t.Errorf("bad base key: %v", err)
+	}
 	// Many bad runs: the first ten and a count.
 	s := parse(t, `{"grid": {"learning_rate": [-1, -2, -3, -4]}, "seeds": [0, 1, 2, 3]}`)
 	_, err := s.Expand()
