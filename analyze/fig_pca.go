@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,9 +91,20 @@ type grouping struct {
 	famPos, shadePos   map[string]int
 }
 
-// groupingVars returns the family and shade variables of t's task.
+// groupingVars returns the family (hue) and shade variables of t's task:
+// the correct answer (ground_truth) and the first other condition
+// variable when the task declares both (PerceptualDecisionMaking: choice
+// and coherence; ContextDecisionMaking: choice and context, as Mante et
+// al. 2013 sort their trajectories), else the second and first condition
+// variables.
 func groupingVars(t *Trials) (fam, shade string) {
 	conds := t.conditionVars()
+	if i := slices.Index(conds, "ground_truth"); i >= 0 && len(conds) >= 2 {
+		if i == 0 {
+			return conds[0], conds[1]
+		}
+		return conds[i], conds[0]
+	}
 	switch {
 	case len(conds) >= 2:
 		return conds[1], conds[0]
@@ -341,7 +353,7 @@ func inputCaption(x []float64, names []string) []string {
 		rows = append(rows, fmt.Sprintf("  %s %.3g", name, v))
 	}
 	if len(rows) > 4 {
-		return []string{"under x* (fixed_points.npz inputs)"}
+		return []string{"x*: fixed_points.npz"}
 	}
 	return append([]string{"under x* ="}, rows...)
 }
