@@ -397,14 +397,21 @@ func (t Timing) Validate() error {
 
 // MarshalJSON writes the dictionary as a JSON object in period order.
 func (t Timing) MarshalJSON() ([]byte, error) {
+	return orderedObjectJSON(len(t), func(i int) (string, any) { return t[i].Period, t[i].Spec })
+}
+
+// orderedObjectJSON writes a JSON object of n members in the order given
+// by member(i) (key, value), which Go maps cannot keep.
+func orderedObjectJSON(n int, member func(i int) (string, any)) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, p := range t {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, _ := json.Marshal(p.Period)
-		v, err := json.Marshal(p.Spec)
+		key, val := member(i)
+		k, _ := json.Marshal(key)
+		v, err := json.Marshal(val)
 		if err != nil {
 			return nil, err
 		}
@@ -479,21 +486,5 @@ func (r Rewards) asMap() map[string]float64 {
 
 // MarshalJSON writes the dictionary as a JSON object in declaration order.
 func (r Rewards) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, x := range r {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(x.Name)
-		v, err := json.Marshal(x.Value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return orderedObjectJSON(len(r), func(i int) (string, any) { return r[i].Name, r[i].Value })
 }
