@@ -483,7 +483,7 @@ func Closest(name string, candidates []string, n int) []string {
 	var sc []scored
 	for i, c := range candidates {
 		lc := strings.ToLower(c)
-		d := editDistance(lname, lc)
+		d := EditDistance(lname, lc)
 		if d <= limit || (len(lname) >= 4 && (strings.HasPrefix(lc, lname) || strings.HasPrefix(lname, lc))) || strings.Contains(lc, lname) && len(lname) >= 4 {
 			sc = append(sc, scored{c, d, i})
 		}
@@ -496,8 +496,9 @@ func Closest(name string, candidates []string, n int) []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b (bytes).
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b (bytes), for
+// "did you mean" suggestions.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

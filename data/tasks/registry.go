@@ -50,7 +50,7 @@ func closestIDs(id string, n int) []string {
 	q := norm(id)
 	d := make([]int, len(ids))
 	for i, c := range ids {
-		d[i] = editDistance(q, norm(c))
+		d[i] = data.EditDistance(q, norm(c))
 		if strings.Contains(norm(c), q) && len(q) >= 3 {
 			d[i] = min(d[i], len(norm(c))-len(q))
 		}
@@ -65,26 +65,6 @@ func closestIDs(id string, n int) []string {
 		out = append(out, ids[i])
 	}
 	return out
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // IDs returns every task id (NeuroGym's env ids), sorted.

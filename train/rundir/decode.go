@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/taskrnn/taskrnn/data"
 )
 
 // MaxConfigBytes is the largest configuration file accepted (1 MiB; a
@@ -135,7 +137,7 @@ func contains(list []string, s string) bool {
 func unknownKeyError(key string, known []string) error {
 	var near []string
 	for _, k := range known {
-		if strings.EqualFold(k, key) || editDistance(strings.ToLower(k), strings.ToLower(key)) <= 2 {
+		if strings.EqualFold(k, key) || data.EditDistance(strings.ToLower(k), strings.ToLower(key)) <= 2 {
 			near = append(near, fmt.Sprintf("%q", k))
 		}
 	}
@@ -146,31 +148,6 @@ func unknownKeyError(key string, known []string) error {
 		msg += fmt.Sprintf(" (did you mean %s? keys are exact, lower case)", strings.Join(near, " or "))
 	}
 	return fmt.Errorf("%s; allowed keys: %s", msg, strings.Join(sorted, ", "))
-}
-
-// editDistance returns the Levenshtein distance between a and b (bytes),
-// giving up early above 3 (only small distances matter here).
-func editDistance(a, b string) int {
-	if d := len(a) - len(b); d > 3 || d < -3 {
-		return 4
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // jsonTypeName describes a Go field type in JSON terms.
