@@ -223,6 +223,11 @@ func printTraining(w io.Writer, r *pipeline.Result) {
 	fmt.Fprintf(w, "  final training loss      %.4f (mean of the last %d iterations)\n", s.FinalTrainLoss, min(train.FinalWindow, s.NIteration))
 	if s.FinalTrainAccuracy != nil {
 		fmt.Fprintf(w, "  final training accuracy  %.1f%%\n", *s.FinalTrainAccuracy)
+		if r.Config.Task.String() != rundir.TutorialTask && !r.Config.TrialAligned {
+			// the tutorial's rule scores one step per window, often a fixation step
+			fmt.Fprintln(w, "                           (the tutorial's rule: the output at each window's last step, often")
+			fmt.Fprintln(w, "                           a fixation step on this task; the test's performance scores whole trials)")
+		}
 	}
 	fmt.Fprintf(w, "  training loop            %.2f s for %d iterations (%.2f ms per iteration)\n", s.TrainSeconds, s.NIteration, 1000*s.SecondsPerIteration)
 	fmt.Fprintf(w, "  figure                   %s/%s\n", r.Dir, train.FigureFile)
