@@ -137,22 +137,7 @@ func TestConstrainedGradientFiniteDifference(t *testing.T) {
 			const eps = 1e-6
 			for i, wt := range w.Tensors() {
 				d := wt.Data().([]float64)
-				fd := make([]float64, len(d))
-				for j := range d {
-					orig := d[j]
-					d[j] = orig + eps
-					lp, err := g.Run(inputs, targets, noise)
-					if err != nil {
-						t.Fatal(err)
-					}
-					d[j] = orig - eps
-					lm, err := g.Run(inputs, targets, noise)
-					if err != nil {
-						t.Fatal(err)
-					}
-					d[j] = orig
-					fd[j] = (lp - lm) / (2 * eps)
-				}
+				fd := centralDiff(t, d, eps, func() (float64, error) { return g.Run(inputs, targets, noise) })
 				if e := maxRelDiff(grads[i], fd); e > 1e-6 || math.IsNaN(e) {
 					t.Errorf("%s %s %s %+v: gradient of %s: relative error %.3g > 1e-6\n got %v\nwant %v",
 						kind, tc.act, tc.loss, tc.c, StateDictNames[i], e, grads[i], fd)

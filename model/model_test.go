@@ -305,22 +305,7 @@ func checkFiniteDifferenceOne(t *testing.T, T, B int, kind GraphKind, act Activa
 	const eps = 1e-6
 	for i, wt := range w.Tensors() {
 		d := wt.Data().([]float64)
-		fd := make([]float64, len(d))
-		for j := range d {
-			orig := d[j]
-			d[j] = orig + eps
-			lp, err := g.Run(inputs, targets, noise)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d[j] = orig - eps
-			lm, err := g.Run(inputs, targets, noise)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d[j] = orig
-			fd[j] = (lp - lm) / (2 * eps)
-		}
+		fd := centralDiff(t, d, eps, func() (float64, error) { return g.Run(inputs, targets, noise) })
 		if e := maxRelDiff(grads[i], fd); e > 1e-6 || math.IsNaN(e) {
 			t.Errorf("%s %s %s %s: gradient of %s: relative error %.3g > 1e-6\n got %v\nwant %v",
 				kind, act, loss, mode, StateDictNames[i], e, grads[i], fd)
@@ -491,4 +476,28 @@ func TestFloat32FastTracksReference(t *testing.T) {
 			t.Errorf("float32 gradient of %s: fast vs reference relative error %.3g", StateDictNames[i], e)
 		}
 	}
+}
+
+// centralDiff returns the central finite differences (loss(x+eps) -
+// loss(x-eps)) / 2eps of loss with respect to every element of d, which
+// loss reads; d is restored.
+func centralDiff(t *testing.T, d []float64, eps float64, loss func() (float64, error)) []float64 {
+	t.Helper()
+	fd := make([]float64, len(d))
+	for j := range d {
+		orig := d[j]
+		d[j] = orig + eps
+		lp, err := loss()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d[j] = orig - eps
+		lm, err := loss()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d[j] = orig
+		fd[j] = (lp - lm) / (2 * eps)
+	}
+	return fd
 }
