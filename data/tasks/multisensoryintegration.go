@@ -59,17 +59,7 @@ func newMultiSensoryIntegration(k *data.Kwargs, seed data.Seed) (data.Task, erro
 		},
 	}
 	if dimRing == 2 {
-		spec.Info.Evidence = &data.Evidence{
-			Label:    "signed total coherence (%)",
-			Positive: 2,
-			Zero:     `{"coh": 0}`,
-			Value: func(v *data.Vars) float64 {
-				if v.Int("ground_truth") == 1 {
-					return v.Float("coh")
-				}
-				return -v.Float("coh")
-			},
-		}
+		spec.Info.Evidence = signedCoherence("signed total coherence (%)", 1)
 	}
 	return env(k, spec, r, seed)
 }

@@ -78,17 +78,7 @@ func newPerceptualDecisionMaking(k *data.Kwargs, seed data.Seed) (data.Task, err
 		},
 	}
 	if dimRing == 2 {
-		spec.Info.Evidence = &data.Evidence{
-			Label:    "signed coherence (%)",
-			Positive: 2,
-			Zero:     `{"coh": 0}`,
-			Value: func(v *data.Vars) float64 {
-				if v.Int("ground_truth") == 1 {
-					return v.Float("coh")
-				}
-				return -v.Float("coh")
-			},
-		}
+		spec.Info.Evidence = signedCoherence("signed coherence (%)", 1)
 	}
 	return env(k, spec, r, seed)
 }

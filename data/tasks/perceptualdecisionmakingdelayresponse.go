@@ -61,17 +61,7 @@ func newPerceptualDecisionMakingDelayResponse(k *data.Kwargs, seed data.Seed) (d
 			Link:       "https://www.nature.com/articles/s41586-019-0919-7",
 			Tags:       []string{"perceptual", "delayed response", "two-alternative", "supervised"},
 			Conditions: []string{"coh", "ground_truth"},
-			Evidence: &data.Evidence{
-				Label:    "signed coherence (%)",
-				Positive: 2,
-				Zero:     `{"coh": 0}`,
-				Value: func(v *data.Vars) float64 {
-					if v.Int("ground_truth") == 2 {
-						return v.Float("coh")
-					}
-					return -v.Float("coh")
-				},
-			},
+			Evidence:   signedCoherence("signed coherence (%)", 2),
 		},
 	}
 	return env(k, spec, r, seed)

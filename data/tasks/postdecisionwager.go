@@ -82,17 +82,7 @@ func newPostDecisionWager(k *data.Kwargs, seed data.Seed) (data.Task, error) {
 			Link:       "https://science.sciencemag.org/content/324/5928/759.long",
 			Tags:       []string{"perceptual", "delayed response", "confidence"},
 			Conditions: []string{"wager", "coh", "ground_truth"},
-			Evidence: &data.Evidence{
-				Label:    "signed coherence (%)",
-				Positive: 2,
-				Zero:     `{"coh": 0}`,
-				Value: func(v *data.Vars) float64 {
-					if v.Int("ground_truth") == 1 {
-						return v.Float("coh")
-					}
-					return -v.Float("coh")
-				},
-			},
+			Evidence:   signedCoherence("signed coherence (%)", 1),
 		},
 	}
 	return env(k, spec, r, seed)
